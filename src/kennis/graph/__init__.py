@@ -1,0 +1,1 @@
+"""The knowledge graph: vocabulary, assembly, validation, reasoning and store backends."""

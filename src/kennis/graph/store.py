@@ -1,0 +1,87 @@
+"""Triple store backends behind one small protocol.
+
+The core reads the graph only through :class:`TripleStore`; the default is an
+in-process pyoxigraph store loaded from the built graph file, the alternative an
+external SPARQL 1.1 server by URL (so that many API workers share one graph).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from kennis.errors import NotBuiltError, QueryError
+
+
+@runtime_checkable
+class TripleStore(Protocol):
+    """What the core needs of a SPARQL store."""
+
+    def select(self, query: str) -> list[dict[str, str | None]]:
+        """Run a SELECT; each row maps variable name → lexical value (IRI or literal text)."""
+
+    def ask(self, query: str) -> bool:
+        """Run an ASK."""
+
+    def __len__(self) -> int:
+        """Number of triples/quads held."""
+
+
+def _term_value(term: Any) -> str | None:
+    return None if term is None else term.value
+
+
+class OxigraphStore:
+    """In-process pyoxigraph store (W3C-conformant, much faster than rdflib's engine)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    @classmethod
+    def from_file(cls, path: Path) -> "OxigraphStore":
+        import pyoxigraph as ox
+
+        if not path.is_file():
+            raise NotBuiltError(f"no built graph at {path}")
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=_format_for(path))
+        return cls(store)
+
+    @property
+    def raw(self) -> Any:
+        """The underlying ``pyoxigraph.Store`` (for the SPARQL protocol layer)."""
+        return self._store
+
+    def select(self, query: str) -> list[dict[str, str | None]]:
+        import pyoxigraph as ox
+
+        try:
+            result = self._store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: _term_value(sol[n]) for n in names} for sol in result]
+
+    def ask(self, query: str) -> bool:
+        try:
+            result = self._store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        return bool(result)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def _format_for(path: Path) -> Any:
+    import pyoxigraph as ox
+
+    suffix = path.suffix.lower()
+    return {
+        ".nq": ox.RdfFormat.N_QUADS,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".trig": ox.RdfFormat.TRIG,
+    }.get(suffix, ox.RdfFormat.N_QUADS)

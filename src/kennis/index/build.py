@@ -1,0 +1,187 @@
+"""Build the search indexes (``<kb>/index/``) from a parsed corpus.
+
+Layout of ``index/``:
+
+- ``meta.json``      format, embedder, dimensions, counts, the abbreviation list
+- ``passages.json``  one row per passage (id, doc, version, ref, unit, text, title, kind)
+- ``units.json``     citation units: (doc, version, unit ref) with their passage rows
+- ``dense.faiss``    inner-product index over the passage vectors (row = passage row)
+- ``bm25_units/``    bm25s index over unit texts (heading path weighted in)
+- ``bm25_passages/`` bm25s index over passage texts (to pick the best passage of a unit)
+
+All versions are indexed; point-in-time selection filters at query time, so one build
+serves every date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+
+from kennis.config import Settings
+from kennis.index.embed import Embedder, VectorCache, make_embedder
+from kennis.index.text import Abbreviations, Analyzer, fold
+from kennis.models import Passage
+from kennis.progress import Progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kennis.corpus import Corpus
+
+INDEX_FORMAT = 1
+INDEX_DIRNAME = "index"
+
+_MEMBER = re.compile(r"^(artikel\s+\S+)\s+lid\s+\S+$", re.IGNORECASE)
+
+
+def unit_ref(ref: str) -> str:
+    """The citation unit a passage counts for: an article's members count for the article."""
+    m = _MEMBER.match(ref.strip())
+    return m.group(1) if m else ref
+
+
+def heading_text(path: Sequence[str]) -> str:
+    return " › ".join(path)
+
+
+def dense_text(p: Passage, doc_label: str) -> str:
+    """What the dense model reads for a passage: where it sits, then what it says."""
+    head = heading_text(p.path)
+    where = f"{doc_label} — {head}" if head else doc_label
+    return f"{where}\n{p.text}"
+
+
+@dataclass
+class BuildStats:
+    """Timings and sizes of one index build (seconds, counts, bytes)."""
+
+    passages: int = 0
+    units: int = 0
+    embedded: int = 0
+    cached: int = 0
+    embed_s: float = 0.0
+    lexical_s: float = 0.0
+    dense_s: float = 0.0
+    total_s: float = 0.0
+    bytes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def extract_abbreviations(passages: Iterable[Passage]) -> Abbreviations:
+    """The abbreviation list the corpus states: pipe tables first (the circulaire's
+    annex of abbreviations), then ``Long Name (ABBR)`` definitions in prose."""
+    passages = list(passages)
+    tables = [p.text for p in passages if "|" in p.text]
+    return Abbreviations.from_texts(tables, prose=[p.text for p in passages])
+
+
+def _lexical_unit_text(head_path: Sequence[str], texts: Sequence[str], expansions: Sequence[str],
+                       doc_label: str) -> str:
+    # The unit's own heading counts twice: headings name the subject of a section in
+    # the words users ask with, and are short next to the body.
+    own = head_path[-1] if head_path else ""
+    parts = [doc_label, heading_text(head_path), own, *texts, *expansions]
+    return "\n".join(x for x in parts if x)
+
+
+def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: Progress | None = None,
+                *, embedder: Embedder | None = None) -> BuildStats:
+    """Write ``out_dir/index/`` for every passage of ``corpus``; vectors come from the cache
+    where the text (and model) did not change. Returns timings and sizes."""
+    import bm25s
+    import faiss
+
+    progress = progress or Progress(quiet=True)
+    t_start = time.perf_counter()
+    stats = BuildStats()
+    index_dir = out_dir / INDEX_DIRNAME
+    index_dir.mkdir(parents=True, exist_ok=True)
+
+    passages = corpus.passages()
+    documents = corpus.manifest.documents
+    stats.passages = len(passages)
+    progress.step(f"index: {len(passages)} passages from {len(corpus.versions)} versions")
+
+    abbreviations = extract_abbreviations(passages)
+    progress.step(f"index: {len(abbreviations.entries)} abbreviations found in the corpus")
+    analyzer = Analyzer(abbreviations=frozenset(fold(k) for k in abbreviations.entries))
+
+    # --- rows and units --------------------------------------------------------------------
+    rows: list[dict[str, Any]] = []
+    units: dict[tuple[str, str, str], list[int]] = {}
+    for i, p in enumerate(passages):
+        info = documents.get(p.doc)
+        label = info.label if info else p.doc
+        rows.append({
+            "id": p.id, "doc": p.doc, "version": p.version, "ref": p.ref, "unit": unit_ref(p.ref),
+            "text": p.text, "title": p.title, "path": list(p.path),
+            "kind": info.kind if info else "", "doc_title": label,
+        })
+        units.setdefault((p.doc, p.version, unit_ref(p.ref)), []).append(i)
+    unit_list = [{"doc": d, "version": v, "unit": u, "rows": r} for (d, v, u), r in units.items()]
+    stats.units = len(unit_list)
+
+    # --- lexical -----------------------------------------------------------------------------
+    t0 = time.perf_counter()
+    progress.step("index: lexical (BM25, Dutch stems)")
+    passage_terms = []
+    for r in rows:
+        exp = abbreviations.expand(r["text"])
+        passage_terms.append(analyzer.terms("\n".join([r["path"][-1] if r["path"] else "", r["text"], *exp])))
+    unit_terms = []
+    for u in unit_list:
+        first = rows[u["rows"][0]]
+        texts = [rows[i]["text"] for i in u["rows"]]
+        exp = abbreviations.expand("\n".join(texts))
+        # The unit heading is the deepest common heading of its passages.
+        head = first["path"]
+        unit_terms.append(analyzer.terms(_lexical_unit_text(head, texts, exp, first["doc_title"])))
+    for name, terms in (("bm25_units", unit_terms), ("bm25_passages", passage_terms)):
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index([t or ["\u2205"] for t in terms], show_progress=False)
+        retriever.save(str(index_dir / name), show_progress=False)
+    stats.lexical_s = time.perf_counter() - t0
+
+    # --- dense -------------------------------------------------------------------------------
+    t0 = time.perf_counter()
+    progress.step("index: dense vectors")
+    embedder = embedder or make_embedder(settings)
+    cache = VectorCache(settings.cache_dir, embedder.name, embedder.dim)
+    texts = [dense_text(p, rows[i]["doc_title"]) for i, p in enumerate(passages)]
+    vectors, embedded = cache.embed(texts, embedder, progress=progress)
+    cache.save()
+    stats.embedded, stats.cached = embedded, len(texts) - embedded
+    stats.embed_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    index = faiss.IndexFlatIP(embedder.dim)
+    if len(vectors):
+        index.add(vectors)
+    faiss.write_index(index, str(index_dir / "dense.faiss"))
+    stats.dense_s = time.perf_counter() - t0
+    progress.step(f"index: {embedded} passages embedded, {stats.cached} from the cache")
+
+    # --- metadata ----------------------------------------------------------------------------
+    (index_dir / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    (index_dir / "units.json").write_text(json.dumps(unit_list, ensure_ascii=False), encoding="utf-8")
+    meta = {
+        "format": INDEX_FORMAT,
+        "embedder": embedder.name,
+        "embedder_kind": settings.embedder,
+        "dim": embedder.dim,
+        "passages": len(rows),
+        "units": len(unit_list),
+        "abbreviations": dict(abbreviations.entries),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    (index_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    stats.total_s = time.perf_counter() - t_start
+    stats.bytes = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file())
+    progress.step(f"index: done in {stats.total_s:.1f}s ({stats.bytes / 1e6:.1f} MB)")
+    return stats

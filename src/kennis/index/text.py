@@ -1,0 +1,256 @@
+"""Dutch text handling for retrieval: tokens, stems, stopwords, abbreviations, snippets.
+
+Pure Python (PyStemmer is a small C extension); nothing here loads torch or faiss.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+# bm25s's Dutch list plus question and filler words that users type but that say
+# nothing about which paragraph governs (``welke``, ``wanneer``, ``gebeurt``...).
+_EXTRA_STOPWORDS = {
+    "welke", "welk", "waar", "wanneer", "waarom", "waarin", "waarop", "waarvoor", "we", "wij",
+    "mag", "mogen", "gebeurt", "bedoeld", "houdt", "eigen", "dan", "even", "zullen", "wel",
+    "hierbij", "daarbij", "daarvan", "elk", "elke", "ieder", "iedere",
+}
+
+#: Words that are tokens: letters/digits, joined by dots or hyphens (``4.2``, ``e-mail``).
+_WORD = re.compile(r"\w+(?:[.\-/]\w+)*", re.UNICODE)
+#: Citation-like numbers: ``16``, ``4.2``, ``5.2.1``, ``172a``.
+_NUMBERISH = re.compile(r"^\d+[a-z]?(?:\.\d+[a-z]?)*$")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Dutch stopwords (bm25s's list plus question words)."""
+    try:
+        from bm25s.stopwords import STOPWORDS_DUTCH
+    except ImportError:  # pragma: no cover - bm25s is a dependency
+        STOPWORDS_DUTCH = ()
+    return frozenset(STOPWORDS_DUTCH) | _EXTRA_STOPWORDS
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (``coördinator`` → ``coordinator``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def is_abbreviation_form(word: str) -> bool:
+    """Looks like an abbreviation as written: two or more capitals (``HOvJ``, ``KMar``, ``OM``)."""
+    return sum(c.isupper() for c in word) >= 2 and len(word) <= 12
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Turns text into index terms: folded, stemmed words without stopwords.
+
+    Abbreviations (known ones, or words written with two or more capitals) are kept
+    whole and never dropped as stopwords, so ``OM`` stays findable although ``om`` is a
+    stopword. Dotted numbers are kept whole and also split (``4.2`` → ``4.2``, ``4``, ``2``
+    is not wanted; only the whole form is kept, so ``artikel 16`` does not match ``1.6``).
+    """
+
+    abbreviations: frozenset[str] = field(default_factory=frozenset)  # folded forms
+
+    def terms(self, text: str) -> list[str]:
+        out: list[str] = []
+        stem = _stemmer().stemWord
+        stops = stopwords()
+        for m in _WORD.finditer(text):
+            raw = m.group(0)
+            word = fold(raw)
+            if not word:
+                continue
+            if is_abbreviation_form(raw) or (word in self.abbreviations and not word in stops):
+                out.append(word)
+                continue
+            if _NUMBERISH.match(word):
+                out.append(word)
+                continue
+            if word in stops or len(word) < 2:
+                continue
+            if "-" in word or "/" in word:
+                # Compounds with hyphens: index the parts too (``politie-eenheid``).
+                parts = [p for p in re.split(r"[-/]", word) if p and p not in stops]
+                out.extend(stem(p) for p in parts)
+                continue
+            out.append(stem(word))
+        return out
+
+    def query_terms(self, text: str) -> list[str]:
+        """Like :meth:`terms`, but a lower-case abbreviation typed by a user counts too."""
+        return self.terms(text)
+
+
+# --- abbreviations -----------------------------------------------------------------------
+
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+_ABBR_TOKEN = re.compile(r"^[A-Za-zÀ-ÿ0-9][\wÀ-ÿ.&/'\-]{0,14}$")
+_PAREN_DEF = re.compile(
+    r"((?:[A-ZÀ-Ý][\wÀ-ÿ\-]*|van|de|het|en|voor|der|op)(?:\s+(?:[\wÀ-ÿ\-]+)){0,7})\s+\(([A-Za-z][A-Za-z0-9&\-]{1,10})\)"
+)
+
+
+def _looks_like_abbreviation(token: str) -> bool:
+    token = token.strip()
+    if not _ABBR_TOKEN.match(token) or " " in token:
+        return False
+    return sum(c.isupper() for c in token) >= 2 or (token.isupper() and len(token) >= 2)
+
+
+def table_abbreviations(text: str) -> dict[str, str]:
+    """Two-column pipe-table rows ``| ABBR | meaning |`` whose first cell looks like an abbreviation."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        m = _TABLE_ROW.match(line)
+        if not m:
+            continue
+        cells = [c.strip() for c in m.group(1).split("|")]
+        cells = [c for c in cells if c != ""]
+        if len(cells) != 2 or any(_SEPARATOR_CELL.match(c) for c in cells):
+            continue
+        abbr, meaning = cells
+        abbr = abbr.strip("*_ ")
+        meaning = re.sub(r"\s+", " ", meaning.strip("*_ "))
+        if _looks_like_abbreviation(abbr) and len(meaning) > len(abbr) and " " in meaning or (
+            _looks_like_abbreviation(abbr) and len(meaning) >= 2 * len(abbr)
+        ):
+            found.setdefault(abbr, meaning)
+    return found
+
+
+def parenthetical_abbreviations(text: str) -> dict[str, str]:
+    """``Coördinator Bewaking en Beveiliging (CBB)``: the words before whose initials match."""
+    found: dict[str, str] = {}
+    for m in _PAREN_DEF.finditer(text):
+        phrase, abbr = m.group(1), m.group(2)
+        if not _looks_like_abbreviation(abbr):
+            continue
+        words = phrase.split()
+        initials = [c for c in abbr if c.isupper()]
+        # Take the shortest tail of the phrase whose capitalised/content words start with
+        # the abbreviation's capitals in order: a cheap, conservative acronym check.
+        for start in range(len(words) - 1, -1, -1):
+            tail = words[start:]
+            content = [w for w in tail if w.lower() not in {"van", "de", "het", "en", "voor", "der", "op"}]
+            letters = [fold(w[0]).upper() for w in content]
+            if letters and letters[0] == fold(initials[0]).upper() if initials else False:
+                if "".join(letters).startswith("".join(fold(c).upper() for c in initials[:2])):
+                    found.setdefault(abbr, " ".join(tail))
+                    break
+    return found
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    """Abbreviation → meaning, as the corpus states them."""
+
+    entries: Mapping[str, str]
+
+    @classmethod
+    def from_texts(cls, tables: Iterable[str], prose: Iterable[str] = ()) -> "Abbreviations":
+        """Tables (the circulaire's list of abbreviations) win over definitions in prose."""
+        entries: dict[str, str] = {}
+        for text in tables:
+            for k, v in table_abbreviations(text).items():
+                entries.setdefault(k, v)
+        for text in prose:
+            for k, v in parenthetical_abbreviations(text).items():
+                entries.setdefault(k, v)
+        return cls(entries)
+
+    @property
+    def folded(self) -> dict[str, str]:
+        """Folded abbreviation → meaning; ambiguous folded keys keep the first."""
+        out: dict[str, str] = {}
+        for k, v in self.entries.items():
+            out.setdefault(fold(k), v)
+        return out
+
+    def expand(self, text: str, *, case_sensitive_short: bool = True) -> list[str]:
+        """Meanings of the abbreviations that occur in ``text`` (each once, in order).
+
+        Short abbreviations (≤ 3 letters) only count when written as such (``OM``, ``DI``),
+        so the Dutch words ``om`` and ``di`` are not expanded; longer ones in any case
+        (``hovj``, ``kmar``).
+        """
+        folded = self.folded
+        exact = set(self.entries)
+        seen: list[str] = []
+        for m in _WORD.finditer(text):
+            raw = m.group(0)
+            meaning = None
+            if raw in exact:
+                meaning = self.entries[raw]
+            elif len(raw) > 3 or not case_sensitive_short:
+                key = fold(raw)
+                if key in folded and key not in stopwords():
+                    meaning = folded[key]
+            if meaning and meaning not in seen:
+                seen.append(meaning)
+        return seen
+
+    def abbreviations_of(self, text: str) -> list[str]:
+        """Abbreviations whose meaning is written out in ``text`` (the reverse direction)."""
+        low = fold(text)
+        out = []
+        for k, v in self.entries.items():
+            mv = fold(v)
+            if len(mv) >= 6 and re.search(r"\b" + re.escape(mv) + r"\b", low):
+                out.append(k)
+        return out
+
+
+# --- snippets ----------------------------------------------------------------------------
+
+
+def snippet(text: str, query_terms: Sequence[str], analyzer: Analyzer, *, width: int = 240) -> str:
+    """The window of ``text`` with most query terms, matching words marked ``**word**``."""
+    wanted = set(query_terms)
+    if not text:
+        return ""
+    words = list(_WORD.finditer(text))
+    hits = [m for m in words if (t := analyzer.terms(m.group(0))) and t[0] in wanted]
+    start = 0
+    if hits and len(text) > width:
+        # Slide over hit positions and keep the window holding the most hits.
+        best, best_n = hits[0].start(), 0
+        for h in hits:
+            s = max(0, h.start() - width // 4)
+            n = sum(1 for x in hits if s <= x.start() < s + width)
+            if n > best_n:
+                best, best_n = s, n
+        start = best
+    end = min(len(text), start + width)
+    if start > 0:
+        sp = text.find(" ", start)
+        start = sp + 1 if 0 <= sp < start + 30 else start
+    if end < len(text):
+        sp = text.rfind(" ", start, end)
+        end = sp if sp > start + width // 2 else end
+    hit_spans = {(m.start(), m.end()) for m in hits}
+    out, pos = [], start
+    for m in words:
+        if m.start() < start or m.end() > end:
+            continue
+        if (m.start(), m.end()) in hit_spans:
+            out.append(text[pos : m.start()])
+            out.append(f"**{m.group(0)}**")
+            pos = m.end()
+    out.append(text[pos:end])
+    body = re.sub(r"\s+", " ", "".join(out)).strip()
+    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")

@@ -1,0 +1,339 @@
+"""Typed, frozen records exchanged between the layers of kennis.
+
+ingest (corpus) → graph → index → answer → interfaces all speak these types; their
+``to_dict`` methods give the JSON shapes of the CLI and the HTTP API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from kennis import ids
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class _Record:
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))  # type: ignore[call-overload]
+
+
+# --- corpus: manifest ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Work(_Record):
+    """A regulation across its editions (e.g. the circulaire 2004…2026)."""
+
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class VersionInfo(_Record):
+    """One consolidated text of a document that the corpus holds."""
+
+    doc: str
+    date: date
+    path: str
+    format: str
+    sha256: str
+    date_precision: str = "day"
+
+    @property
+    def id(self) -> str:
+        return ids.version_id(self.doc, self.version)
+
+    @property
+    def version(self) -> str:
+        """The version label used in citations: its ISO date."""
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class DocumentInfo(_Record):
+    """One edition/regulation of the manifest; ``versions`` empty when known by metadata only."""
+
+    id: str
+    kind: str
+    title: str
+    short_title: str = ""
+    work: str | None = None
+    issuer: str = ""
+    identifier: str = ""
+    publication: str = ""
+    url: str = ""
+    about: str | None = None
+    note: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+    supersedes: str | None = None
+    versions: tuple[VersionInfo, ...] = ()
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.versions)
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
+
+    def in_force_on(self, day: date) -> bool:
+        """Open bounds count as in force."""
+        if self.valid_from and day < self.valid_from:
+            return False
+        if self.valid_to and day > self.valid_to:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Selection(_Record):
+    """The versions a point-in-time question reads, and what is missing from the corpus.
+
+    ``missing`` lists documents that apply (in force on ``date``, or newer editions than
+    the one selected when no date is given) but whose text the corpus does not hold.
+    """
+
+    date: date | None
+    versions: tuple[VersionInfo, ...]
+    missing: tuple[DocumentInfo, ...] = ()
+
+    @property
+    def version_ids(self) -> frozenset[str]:
+        return frozenset(v.id for v in self.versions)
+
+    def notices(self) -> list[str]:
+        """Dutch sentences for interfaces: which applicable texts are not in the corpus."""
+        out = []
+        for d in self.missing:
+            if self.date is None:
+                out.append(
+                    f"Er bestaat een nieuwere editie, {d.label}"
+                    f"{' (geldig vanaf ' + d.valid_from.isoformat() + ')' if d.valid_from else ''}, "
+                    "waarvan de tekst niet in het corpus zit."
+                )
+            else:
+                out.append(
+                    f"Op {self.date.isoformat()} gold {d.label}; de tekst daarvan zit niet in het corpus."
+                )
+        return out
+
+
+# --- corpus: citation tree -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Footnote(_Record):
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Reference(_Record):
+    """A citation a passage makes: ``text`` as written, resolved where the target is held."""
+
+    text: str
+    target_doc: str | None = None
+    target_ref: str | None = None
+    bwb_id: str | None = None
+    source: str = "text"  # "link" (markdown link target) or "text" (recognised in prose)
+
+
+@dataclass(frozen=True)
+class Section(_Record):
+    """A heading of a version: a citation unit (``ref``) with its heading path."""
+
+    doc: str
+    version: str
+    ref: str
+    number: str
+    heading: str
+    level: int
+    path: tuple[str, ...]
+    parent_ref: str | None
+    order: int
+
+    @property
+    def id(self) -> str:
+        return ids.section_id(self.doc, self.version, self.ref)
+
+
+@dataclass(frozen=True)
+class Passage(_Record):
+    """The unit of retrieval and citation: a paragraph-sized piece of one section."""
+
+    id: str
+    doc: str
+    version: str
+    ref: str
+    n: int
+    text: str
+    path: tuple[str, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    references: tuple[Reference, ...] = ()
+    order: int = 0
+
+    @property
+    def iri(self) -> str:
+        return ids.passage_iri(self.id)
+
+    @property
+    def title(self) -> str:
+        """Citation title: the heading path, e.g. ``4 Uitgelicht: Decentraal domein › 4.2 Taken …``."""
+        return " › ".join(self.path)
+
+    @property
+    def version_id(self) -> str:
+        return ids.version_id(self.doc, self.version)
+
+
+@dataclass(frozen=True)
+class ParsedVersion(_Record):
+    doc: str
+    version: str
+    title: str
+    sections: tuple[Section, ...]
+    passages: tuple[Passage, ...]
+
+    @property
+    def id(self) -> str:
+        return ids.version_id(self.doc, self.version)
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit(_Record):
+    """One search result, best first in :class:`SearchResult`."""
+
+    id: str
+    doc: str
+    version: str
+    ref: str
+    title: str
+    score: float
+    text: str
+    snippet: str = ""
+    doc_title: str = ""
+
+    @property
+    def iri(self) -> str:
+        return ids.passage_iri(self.id)
+
+
+@dataclass(frozen=True)
+class SearchResult(_Record):
+    query: str
+    date: date | None
+    hits: tuple[Hit, ...]
+    notices: tuple[str, ...] = ()
+
+
+# --- graph ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRef(_Record):
+    """A passage that states a fact, with the words that state it."""
+
+    doc: str
+    version: str
+    ref: str
+    quote: str
+    passage: str = ""  # passage id
+
+    @property
+    def iri(self) -> str:
+        return ids.passage_iri(self.passage)
+
+
+@dataclass(frozen=True)
+class ActorRef(_Record):
+    iri: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Competence(_Record):
+    """A reified competence statement: who may/must do what, where, on which basis."""
+
+    iri: str
+    actor: ActorRef
+    action: str
+    object: str
+    domain: str = ""
+    condition: str = ""
+    modality: str = ""
+    legal_basis: tuple[str, ...] = ()
+    on_behalf_of: str = ""
+    editions: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ActorCard(_Record):
+    iri: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    label_en: str = ""
+    definition: str = ""
+    types: tuple[str, ...] = ()
+    parents: tuple[ActorRef, ...] = ()
+    children: tuple[ActorRef, ...] = ()
+    acts_on_behalf_of: tuple[ActorRef, ...] = ()
+    competences: tuple[Competence, ...] = ()
+    date: date | None = None
+    notices: tuple[str, ...] = ()
+
+
+# --- answers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source(_Record):
+    doc: str
+    version: str
+    ref: str
+    quote: str
+    passage: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ExplanationStep(_Record):
+    """One edge of the path that justifies an answer (actor → statement → passage)."""
+
+    subject: str
+    predicate: str
+    object: str
+    subject_label: str = ""
+    object_label: str = ""
+
+
+@dataclass(frozen=True)
+class Answer(_Record):
+    question: str
+    answer: str
+    kind: str
+    actors: tuple[ActorRef, ...] = ()
+    sources: tuple[Source, ...] = ()
+    explanation: tuple[ExplanationStep, ...] = ()
+    date: date | None = None
+    notices: tuple[str, ...] = ()
+    answered: bool = True
+    entities: tuple[str, ...] = field(default=())

@@ -1,0 +1,36 @@
+"""Shared fixtures: a tiny corpus written for the tests and settings pointing at it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kennis.config import REPO_ROOT, Settings
+
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+REAL_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def fixture_corpus(tmp_path: Path) -> Path:
+    """A writable copy of the fixture corpus (tests may break it on purpose)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def settings(fixture_corpus: Path, tmp_path: Path) -> Settings:
+    return Settings(corpus_dir=fixture_corpus, data_dir=tmp_path / "data", embedder="stand-in")
+
+
+@pytest.fixture
+def real_settings(tmp_path: Path) -> Settings:
+    import os
+
+    corpus = Path(os.environ.get("KENNIS_CORPUS_DIR", REAL_CORPUS))
+    if not (corpus / "MANIFEST.toml").is_file():
+        pytest.skip("the real corpus is not available")
+    return Settings(corpus_dir=corpus, data_dir=tmp_path / "data", embedder="stand-in")
