@@ -114,6 +114,72 @@ def cmd_corpus_select(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
+# --- search -----------------------------------------------------------------------------------
+
+
+def _read_batch(path: str) -> list[dict[str, Any]]:
+    from kennis.errors import InvalidInputError
+
+    try:
+        fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read batch file {path}: {exc.strerror}") from exc
+    rows = []
+    with fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InvalidInputError(f"{path}:{n}: not a JSON object ({exc.msg})") from exc
+            if not isinstance(row, dict) or "question" not in row:
+                raise InvalidInputError(f"{path}:{n}: each line needs at least a \"question\"")
+            rows.append(row)
+    return rows
+
+
+def _search_row(hit: Any) -> dict[str, Any]:
+    return {"doc": hit.doc, "version": hit.version, "ref": hit.ref, "title": hit.title,
+            "score": hit.score, "text": hit.text, "snippet": hit.snippet, "id": hit.id}
+
+
+def cmd_search(args: argparse.Namespace, k: Any) -> int:
+    if args.batch:
+        rows = _read_batch(args.batch)
+        for row in Progress(quiet=args.quiet).bar(rows, total=len(rows), desc="searching"):
+            try:
+                result = k.search(row["question"], k=args.k, date=row.get("date"), doc=args.doc)
+                out = {"id": row.get("id"), "results": [_search_row(h) for h in result.hits]}
+            except KennisError as exc:
+                out = {"id": row.get("id"), "results": [], "error": exc.message}
+            _print_json(out)
+        return 0
+    if args.query is None:
+        raise_usage("search needs a query or --batch FILE")
+    result = k.search(args.query, k=args.k, date=args.date, doc=args.doc, kind=args.kind)
+    if args.json:
+        _print_json({"query": result.query, "date": result.date.isoformat() if result.date else None,
+                     "results": [_search_row(h) for h in result.hits], "notices": list(result.notices)})
+        return 0
+    if not result.hits:
+        print("Geen resultaten.")
+    for i, h in enumerate(result.hits, 1):
+        label = k.manifest.document(h.doc).label
+        print(f"{i:>2}. {label} — {h.ref or 'gehele tekst'} (versie {h.version})  score {h.score:.4f}")
+        print(f"    {h.title}")
+        print(f"    {h.snippet or h.text[:240]}")
+    for n in result.notices:
+        print(f"Let op: {n}")
+    return 0
+
+
+def raise_usage(message: str) -> None:
+    from kennis.errors import InvalidInputError
+
+    raise InvalidInputError(message, hint="see `kennis --help`")
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -160,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_corpus_select)
+
+    p = sub.add_parser("search", parents=[common], help="search the passages that govern a question")
+    p.add_argument("query", nargs="?", help="question or a few words, in Dutch")
+    p.add_argument("--k", type=int, default=10, help="number of results (default 10)")
+    p.add_argument("--date", help="search the texts in force on this date (YYYY-MM-DD)")
+    p.add_argument("--doc", help="only this document (manifest id)")
+    p.add_argument("--kind", help="only this kind of document (circulaire, wet, aanwijzing...)")
+    p.add_argument("--batch", metavar="FILE", help="JSONL file of {id, question, date?}; prints one JSON line each")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(handler=cmd_search)
 
     for register in _EXTENSIONS:
         register(sub, common)

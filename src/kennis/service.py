@@ -17,7 +17,7 @@ from typing import Any
 from kennis.config import Settings
 from kennis.corpus import Corpus, Manifest, ingest
 from kennis.errors import InvalidInputError, NotBuiltError
-from kennis.models import DocumentInfo, Passage, Section, Selection
+from kennis.models import DocumentInfo, Passage, SearchResult, Section, Selection
 from kennis.progress import Progress
 
 
@@ -93,14 +93,39 @@ class Kennis:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        for attr in ("corpus", "manifest"):
+        for attr in ("corpus", "manifest", "searcher"):
             self.__dict__.pop(attr, None)
         progress.step(f"knowledge base written to {self.settings.kb_dir}")
         return {"kb_dir": str(self.settings.kb_dir), **{k: round(v, 2) for k, v in timings.items()}}
 
     def _build_steps(self) -> list[tuple[str, Any]]:
         """The parts built after the corpus, in order (each writes only inside the staging folder)."""
-        return []
+        from kennis.index.build import build_index
+
+        return [("index", build_index)]
+
+    # --- search ------------------------------------------------------------------------------
+
+    @cached_property
+    def searcher(self) -> Any:
+        """The hybrid searcher over the built index (model loaded on first use)."""
+        from kennis.index.search import Searcher
+
+        self.require_built("search index")
+        return Searcher.load(self.settings, manifest=self.manifest)
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        date: date | str | None = None,
+        doc: str | None = None,
+        kind: str | None = None,
+    ) -> SearchResult:
+        """Passages that govern ``query``, from the texts in force on ``date`` (default: the latest)."""
+        if doc is not None:
+            self.manifest.document(doc)  # an unknown document is a clear error, not an empty result
+        return self.searcher.search(query, k=k or self.settings.k, day=parse_date(date), doc=doc, kind=kind)
 
     # --- corpus ------------------------------------------------------------------------------
 

@@ -235,7 +235,7 @@ class SolutionsWriter:
     def head(self) -> str:
         name, vs = self.fmt.name, self.variables
         if name == "json":
-            return '{"head":{"vars":' + json.dumps(vs) + '},"results":{"bindings":['
+            return '{"head":{"vars":' + json.dumps(vs, ensure_ascii=False) + '},"results":{"bindings":['
         if name == "xml":
             variables = "".join(f"<variable name={quoteattr(v)}/>" for v in vs)
             return f'<?xml version="1.0"?>\n<sparql xmlns="{_SRX_NS}"><head>{variables}</head><results>'
@@ -251,7 +251,7 @@ class SolutionsWriter:
             binding = {v: term_json(t) for v, t in zip(self.variables, values) if t is not None}
             sep = "" if self._first else ","
             self._first = False
-            return sep + json.dumps(binding, ensure_ascii=False)
+            return sep + json.dumps(binding, ensure_ascii=False, separators=(",", ":"))
         if name == "xml":
             cells = "".join(
                 f"<binding name={quoteattr(v)}>{term_xml(t)}</binding>"
@@ -275,7 +275,7 @@ class SolutionsWriter:
 def boolean_bytes(fmt: ResultFormat, value: bool) -> bytes:
     """An ASK result. CSV/TSV have no boolean form; write the single value as a one-cell table."""
     if fmt.name == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
+        return json.dumps({"head": {}, "boolean": value}, separators=(",", ":")).encode()
     if fmt.name == "xml":
         text = "true" if value else "false"
         return f'<?xml version="1.0"?>\n<sparql xmlns="{_SRX_NS}"><head/><boolean>{text}</boolean></sparql>\n'.encode()

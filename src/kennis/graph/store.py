@@ -85,3 +85,17 @@ def _format_for(path: Path) -> Any:
         ".ttl": ox.RdfFormat.TURTLE,
         ".trig": ox.RdfFormat.TRIG,
     }.get(suffix, ox.RdfFormat.N_QUADS)
+
+
+def open_store(settings: Any) -> TripleStore:
+    """The configured graph store: an external SPARQL server when ``settings.sparql_endpoint``
+    is set, else the in-process pyoxigraph store loaded from the built ``graph.nq``."""
+    if settings.sparql_endpoint:
+        from kennis.graph.remote import RemoteStore
+
+        return RemoteStore(
+            settings.sparql_endpoint,
+            timeout_s=settings.query_timeout_s,
+            store_endpoint=settings.sparql_store_endpoint,
+        )
+    return OxigraphStore.from_file(settings.kb_dir / "graph.nq")

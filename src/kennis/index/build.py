@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import numpy as np
 
 from kennis.config import Settings
-from kennis.index.embed import Embedder, VectorCache, make_embedder
-from kennis.index.text import Abbreviations, Analyzer, fold
+from kennis.index.embed import Embedder, VectorCache, embedder_name, make_embedder
+from kennis.index.text import Abbreviations, Analyzer, fold, is_glossary, vocabulary_of
 from kennis.models import Passage
 from kennis.progress import Progress
 
@@ -111,7 +111,8 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
 
     abbreviations = extract_abbreviations(passages)
     progress.step(f"index: {len(abbreviations.entries)} abbreviations found in the corpus")
-    analyzer = Analyzer(abbreviations=frozenset(fold(k) for k in abbreviations.entries))
+    vocabulary = sorted(vocabulary_of(p.text for p in passages))
+    analyzer = Analyzer(abbreviations=(fold(k) for k in abbreviations.entries), vocabulary=vocabulary)
 
     # --- rows and units --------------------------------------------------------------------
     rows: list[dict[str, Any]] = []
@@ -122,10 +123,11 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
         rows.append({
             "id": p.id, "doc": p.doc, "version": p.version, "ref": p.ref, "unit": unit_ref(p.ref),
             "text": p.text, "title": p.title, "path": list(p.path),
-            "kind": info.kind if info else "", "doc_title": label,
+            "kind": info.kind if info else "", "doc_title": label, "glossary": is_glossary(p.text),
         })
         units.setdefault((p.doc, p.version, unit_ref(p.ref)), []).append(i)
-    unit_list = [{"doc": d, "version": v, "unit": u, "rows": r} for (d, v, u), r in units.items()]
+    unit_list = [{"doc": d, "version": v, "unit": u, "rows": r, "glossary": all(rows[i]["glossary"] for i in r)}
+                 for (d, v, u), r in units.items()]
     stats.units = len(unit_list)
 
     # --- lexical -----------------------------------------------------------------------------
@@ -133,13 +135,14 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     progress.step("index: lexical (BM25, Dutch stems)")
     passage_terms = []
     for r in rows:
-        exp = abbreviations.expand(r["text"])
+        # A glossary already holds both forms; expanding it would only inflate it.
+        exp = [] if r["glossary"] else abbreviations.expand(r["text"])
         passage_terms.append(analyzer.terms("\n".join([r["path"][-1] if r["path"] else "", r["text"], *exp])))
     unit_terms = []
     for u in unit_list:
         first = rows[u["rows"][0]]
         texts = [rows[i]["text"] for i in u["rows"]]
-        exp = abbreviations.expand("\n".join(texts))
+        exp = [] if u["glossary"] else abbreviations.expand("\n".join(texts))
         # The unit heading is the deepest common heading of its passages.
         head = first["path"]
         unit_terms.append(analyzer.terms(_lexical_unit_text(head, texts, exp, first["doc_title"])))
@@ -152,15 +155,16 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     # --- dense -------------------------------------------------------------------------------
     t0 = time.perf_counter()
     progress.step("index: dense vectors")
-    embedder = embedder or make_embedder(settings)
-    cache = VectorCache(settings.cache_dir, embedder.name, embedder.dim)
+    name = embedder.name if embedder else embedder_name(settings)
+    cache = VectorCache(settings.cache_dir, name)
     texts = [dense_text(p, rows[i]["doc_title"]) for i, p in enumerate(passages)]
-    vectors, embedded = cache.embed(texts, embedder, progress=progress)
+    vectors, embedded = cache.embed(texts, embedder or (lambda: make_embedder(settings)), progress=progress)
     cache.save()
+    dim = cache.dim or (embedder.dim if embedder else make_embedder(settings).dim)
     stats.embedded, stats.cached = embedded, len(texts) - embedded
     stats.embed_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    index = faiss.IndexFlatIP(embedder.dim)
+    index = faiss.IndexFlatIP(dim)
     if len(vectors):
         index.add(vectors)
     faiss.write_index(index, str(index_dir / "dense.faiss"))
@@ -169,12 +173,13 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
 
     # --- metadata ----------------------------------------------------------------------------
     (index_dir / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    (index_dir / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     (index_dir / "units.json").write_text(json.dumps(unit_list, ensure_ascii=False), encoding="utf-8")
     meta = {
         "format": INDEX_FORMAT,
-        "embedder": embedder.name,
+        "embedder": name,
         "embedder_kind": settings.embedder,
-        "dim": embedder.dim,
+        "dim": dim,
         "passages": len(rows),
         "units": len(unit_list),
         "abbreviations": dict(abbreviations.entries),

@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -165,6 +165,15 @@ def make_embedder(settings: Settings) -> Embedder:
     return SentenceTransformerEmbedder(settings.model_path, batch_size=settings.batch_size)
 
 
+def embedder_name(settings: Settings) -> str:
+    """The name :func:`make_embedder` would give, without loading anything (cache key)."""
+    kind = settings.embedder.strip().lower()
+    if kind in ("stand-in", "standin", "stand_in", "test"):
+        return StandInEmbedder().name
+    path = Path(settings.model_path).expanduser()
+    return path.name if (path.is_dir() or not settings.model) else settings.model
+
+
 def _limit_threads() -> None:
     """Use the cores there are; torch otherwise may oversubscribe small machines."""
     try:
@@ -190,19 +199,20 @@ class VectorCache:
     atomically with what this build used plus what it already held.
     """
 
-    def __init__(self, cache_dir: Path, model_name: str, dim: int) -> None:
+    def __init__(self, cache_dir: Path, model_name: str) -> None:
         safe = re.sub(r"[^\w.\-]+", "_", model_name)
-        self.path = cache_dir / "vectors" / f"{safe}-{dim}.npz"
+        self.path = cache_dir / "vectors" / f"{safe}.npz"
         self.model_name = model_name
-        self.dim = dim
+        self.dim = 0
         self._vecs: dict[str, np.ndarray] = {}
         self._dirty = False
         if self.path.is_file():
             try:
                 with np.load(self.path, allow_pickle=False) as data:
                     keys, mat = data["keys"], data["vectors"]
-                if mat.ndim == 2 and mat.shape[1] == dim:
+                if mat.ndim == 2 and len(keys) == len(mat):
                     self._vecs = {str(k): mat[i] for i, k in enumerate(keys)}
+                    self.dim = int(mat.shape[1])
             except Exception:
                 # A damaged cache is only lost time, never an error.
                 self._vecs = {}
@@ -210,15 +220,25 @@ class VectorCache:
     def __len__(self) -> int:
         return len(self._vecs)
 
-    def embed(self, texts: Sequence[str], embedder: Embedder, progress=None,
+    def embed(self, texts: Sequence[str], embedder: "Embedder | Callable[[], Embedder]", progress=None,
               batch: int = 256) -> tuple[np.ndarray, int]:
-        """Vectors for ``texts`` (row per text) and how many had to be embedded."""
+        """Vectors for ``texts`` (row per text) and how many had to be embedded.
+
+        ``embedder`` may be a factory: it is only called when some text is not cached,
+        so a rebuild with nothing changed never loads the model.
+        """
         keys = [content_key(self.model_name, t) for t in texts]
         todo: dict[str, str] = {}
         for k, t in zip(keys, texts):
             if k not in self._vecs and k not in todo:
                 todo[k] = t
         if todo:
+            if not isinstance(embedder, Embedder):
+                embedder = embedder()
+            if self.dim and embedder.dim != self.dim:
+                self._vecs, self.dim = {}, 0
+                return self.embed(texts, embedder, progress, batch)
+            self.dim = embedder.dim
             items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)
             chunks = [items[i : i + batch] for i in range(0, len(items), batch)]
             it = progress.bar(chunks, total=len(chunks), desc=f"embedding {len(items)} passages") if progress else chunks

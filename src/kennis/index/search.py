@@ -38,6 +38,8 @@ RRF_K = 20
 _DEPTH = 100
 #: Weight of abbreviation expansions relative to the words the user typed.
 _EXPANSION_WEIGHT = 0.5
+#: Factor on the fused score of glossary units (the list of abbreviations).
+_GLOSSARY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,10 @@ class Searcher:
         for ui, u in enumerate(self.units):
             self.unit_of_row[u["rows"]] = ui
         self.abbreviations = Abbreviations(self.meta.get("abbreviations", {}))
-        self.analyzer = Analyzer(abbreviations=frozenset(fold(k) for k in self.abbreviations.entries))
+        vocab_path = index_dir / "vocabulary.json"
+        vocabulary = json.loads(vocab_path.read_text(encoding="utf-8")) if vocab_path.is_file() else []
+        self.analyzer = Analyzer(abbreviations=(fold(k) for k in self.abbreviations.entries), vocabulary=vocabulary)
+        self._glossary = np.array([bool(u.get("glossary")) for u in self.units], dtype=bool)
         self.bm25_units = bm25s.BM25.load(str(index_dir / "bm25_units"), show_progress=False)
         self.bm25_passages = bm25s.BM25.load(str(index_dir / "bm25_passages"), show_progress=False)
         self._embedder = embedder
@@ -228,6 +233,10 @@ class Searcher:
         for weight, ranking in lists:
             for rank, ui in enumerate(ranking):
                 fused[ui] = fused.get(ui, 0.0) + weight / (RRF_K + rank + 1)
+        for ui in fused:
+            if self._glossary[ui]:
+                # A list of abbreviations names everything and governs nothing.
+                fused[ui] *= _GLOSSARY_WEIGHT
         order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.k]
 
         wanted = set(terms) | set(exp_terms)

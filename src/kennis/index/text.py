@@ -39,7 +39,7 @@ def stopwords() -> frozenset[str]:
 def _stemmer():
     import Stemmer
 
-    return Stemmer.Stemmer("dutch")
+    return Stemmer.Stemmer("dutch_porter")
 
 
 def fold(text: str) -> str:
@@ -53,28 +53,64 @@ def is_abbreviation_form(word: str) -> bool:
     return sum(c.isupper() for c in word) >= 2 and len(word) <= 12
 
 
-@dataclass(frozen=True)
 class Analyzer:
     """Turns text into index terms: folded, stemmed words without stopwords.
 
-    Abbreviations (known ones, or words written with two or more capitals) are kept
-    whole and never dropped as stopwords, so ``OM`` stays findable although ``om`` is a
-    stopword. Dotted numbers are kept whole and also split (``4.2`` → ``4.2``, ``4``, ``2``
-    is not wanted; only the whole form is kept, so ``artikel 16`` does not match ``1.6``).
+    - Abbreviations (known ones, or words written with two or more capitals) are kept
+      whole and never dropped as stopwords, so ``OM`` stays findable although ``om`` is a
+      stopword.
+    - Citation numbers (``16``, ``4.2``, ``172a``) are kept whole.
+    - With a ``vocabulary`` (the folded words of the corpus), Dutch compounds are also
+      indexed by their parts (``persoonsbeveiliging`` → ``persoonsbeveiliging``, ``persoon``,
+      ``beveiliging``), and a plural ``-s`` is dropped when the singular is a corpus word
+      (``niveaus`` → ``niveau``), so questions and texts that word things differently meet.
     """
 
-    abbreviations: frozenset[str] = field(default_factory=frozenset)  # folded forms
+    def __init__(self, abbreviations: Iterable[str] = (), vocabulary: Iterable[str] = ()) -> None:
+        self.abbreviations = frozenset(abbreviations)
+        self.vocabulary = frozenset(vocabulary)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _word_terms(self, word: str) -> tuple[str, ...]:
+        got = self._cache.get(word)
+        if got is not None:
+            return got
+        stem = _stemmer().stemWord
+        base = word
+        if self.vocabulary and len(word) >= 5 and word.endswith("s") and word[:-1] in self.vocabulary:
+            base = word[:-1]
+        out = [stem(base)]
+        if self.vocabulary:
+            out.extend(stem(p) for p in self._split(base, depth=2))
+        result = tuple(dict.fromkeys(out))
+        if len(self._cache) < 200_000:
+            self._cache[word] = result
+        return result
+
+    def _split(self, word: str, depth: int) -> list[str]:
+        """Parts of a compound whose pieces are corpus words (longest head first)."""
+        if depth == 0 or len(word) < 9:
+            return []
+        vocab = self.vocabulary
+        for i in range(4, len(word) - 3):
+            left, right = word[:i], word[i:]
+            if right not in vocab and not (right.endswith("s") and right[:-1] in vocab):
+                continue
+            for cand in (left, left[:-1] if left.endswith("s") else None,
+                         left[:-2] if left.endswith("en") else None):
+                if cand and len(cand) >= 4 and cand in vocab and cand not in stopwords():
+                    return [cand, right, *self._split(right, depth - 1)]
+        return []
 
     def terms(self, text: str) -> list[str]:
         out: list[str] = []
-        stem = _stemmer().stemWord
         stops = stopwords()
         for m in _WORD.finditer(text):
             raw = m.group(0)
             word = fold(raw)
             if not word:
                 continue
-            if is_abbreviation_form(raw) or (word in self.abbreviations and not word in stops):
+            if is_abbreviation_form(raw) or (word in self.abbreviations and word not in stops):
                 out.append(word)
                 continue
             if _NUMBERISH.match(word):
@@ -83,16 +119,23 @@ class Analyzer:
             if word in stops or len(word) < 2:
                 continue
             if "-" in word or "/" in word:
-                # Compounds with hyphens: index the parts too (``politie-eenheid``).
-                parts = [p for p in re.split(r"[-/]", word) if p and p not in stops]
-                out.extend(stem(p) for p in parts)
+                # Hyphenated compounds: index the parts too (``politie-eenheid``).
+                for part in re.split(r"[-/]", word):
+                    if part and part not in stops:
+                        out.extend(self._word_terms(part))
                 continue
-            out.append(stem(word))
+            out.extend(self._word_terms(word))
         return out
 
-    def query_terms(self, text: str) -> list[str]:
-        """Like :meth:`terms`, but a lower-case abbreviation typed by a user counts too."""
-        return self.terms(text)
+
+def vocabulary_of(texts: Iterable[str], min_count: int = 2) -> set[str]:
+    """Folded words (4+ letters, no digits) occurring at least ``min_count`` times."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for m in re.finditer(r"[^\W\d_]{4,}", text):
+            w = fold(m.group(0))
+            counts[w] = counts.get(w, 0) + 1
+    return {w for w, c in counts.items() if c >= min_count and w not in stopwords()}
 
 
 # --- abbreviations -----------------------------------------------------------------------
@@ -107,6 +150,8 @@ _PAREN_DEF = re.compile(
 
 def _looks_like_abbreviation(token: str) -> bool:
     token = token.strip()
+    if re.fullmatch(r"[A-Z][A-Za-z]{1,8} \d{4}", token):  # ``WIV 2002``
+        return True
     if not _ABBR_TOKEN.match(token) or " " in token:
         return False
     return sum(c.isupper() for c in token) >= 2 or (token.isupper() and len(token) >= 2)
@@ -131,6 +176,12 @@ def table_abbreviations(text: str) -> dict[str, str]:
         ):
             found.setdefault(abbr, meaning)
     return found
+
+
+def is_glossary(text: str) -> bool:
+    """A passage that is (mostly) a list of abbreviations with their meanings."""
+    lines = [l for l in text.splitlines() if l.strip()]
+    return len(lines) >= 3 and len(table_abbreviations(text)) >= 0.6 * len(lines)
 
 
 def parenthetical_abbreviations(text: str) -> dict[str, str]:

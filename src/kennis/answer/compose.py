@@ -1,0 +1,294 @@
+"""Answers for new staff: the competent actor first, from the graph, always with a source.
+
+*Who* and *legal-basis* questions are matched against the competence statements of the
+graph (action, object, domain, condition and the statement's own words), supported by
+where search ranks the statements' source passages; the actor of the best statement
+answers. Other questions are answered with the sentences of the best passages that
+match the question. When nothing supports an answer, the answer says so.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable, Protocol, Sequence
+
+from kennis.answer.kinds import QuestionKind, classify
+from kennis.answer.linking import EntityLinker, LexEntry, Mention
+from kennis.corpus import Corpus, norm_ref, ref_within
+from kennis.index.text import Analyzer
+from kennis.models import (
+    ActorRef,
+    Answer,
+    Competence,
+    ExplanationStep,
+    Hit,
+    Passage,
+    SearchResult,
+    Selection,
+    Source,
+)
+
+NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
+#: Longest question that is analysed; longer input is answered from its head.
+MAX_QUESTION_CHARS = 2_000
+_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+_NUMBERS = {"rijksdomein", "decentraal"}
+
+
+class GraphFacts(Protocol):
+    """What answering needs of the graph."""
+
+    def lexicon(self) -> list[LexEntry]: ...
+
+    def competences(self) -> list[Competence]: ...
+
+
+SearchFn = Callable[[str, int, date | None], SearchResult]
+
+
+@dataclass(frozen=True)
+class ScoredStatement:
+    competence: Competence
+    score: float
+    lexical: float
+    support: float
+    entity: float
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of ``text`` as exact substrings (so that quotes occur in the passage)."""
+    out = []
+    for line in text.split("\n"):
+        for m in _SENTENCE.finditer(line):
+            s = m.group(0).strip()
+            if len(s) > 2:
+                out.append(s)
+    return out
+
+
+class Answerer:
+    """Composes :class:`~kennis.models.Answer`s from the graph, search and the corpus."""
+
+    def __init__(self, corpus: Corpus, graph: GraphFacts, search: SearchFn, analyzer: Analyzer,
+                 vocabulary: Callable[[str], bool]) -> None:
+        self.corpus = corpus
+        self.search = search
+        self.analyzer = analyzer
+        self.in_vocabulary = vocabulary
+        self.linker = EntityLinker(graph.lexicon())
+        self.statements = graph.competences()
+        self._st_terms = [Counter(self.analyzer.terms(self._statement_text(c))) for c in self.statements]
+        self._st_entities = [
+            {m.iri for m in self.linker.link(" ".join((c.object, c.domain, c.condition, c.label)))}
+            for c in self.statements
+        ]
+        df: Counter[str] = Counter()
+        for terms in self._st_terms:
+            df.update(set(terms))
+        n = max(1, len(self.statements))
+        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._idf_default = math.log(1 + n)
+
+    @staticmethod
+    def _statement_text(c: Competence) -> str:
+        quotes = " ".join(s.quote for s in c.sources)
+        return " ".join((c.label, c.action, c.object, c.domain, c.condition, quotes))
+
+    # --- entry point ---------------------------------------------------------------------------
+
+    def ask(self, question: str, day: date | None = None) -> Answer:
+        question = question if isinstance(question, str) else ""
+        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        selection = self.corpus.select(day)
+        notices = tuple(selection.notices())
+        if not text:
+            return self._no_answer(question, QuestionKind.OTHER, day, notices, "Stel een vraag.")
+        kind = classify(text)
+        mentions = self.linker.link(text)
+        terms = self.analyzer.terms(text)
+        known = [t for t in terms if self.in_vocabulary(t)]
+        # in the domain: something it knows is named, or most content words occur in the texts
+        if not mentions and (len(known) < 2 or len(known) < 0.6 * len(terms)):
+            return self._no_answer(question, kind, day, notices)
+        result = self.search(text, 10, day)
+        if not result.hits:
+            return self._no_answer(question, kind, day, notices)
+        if kind in (QuestionKind.WHO, QuestionKind.LEGAL_BASIS):
+            ranked = self.rank_statements(text, kind, mentions, result, selection)
+            if ranked and ranked[0].score > 0:
+                return self._from_statements(question, kind, ranked, mentions, result, selection, notices)
+        return self._from_passages(question, kind, mentions, result, selection, notices)
+
+    # --- statements ----------------------------------------------------------------------------
+
+    def rank_statements(self, text: str, kind: QuestionKind, mentions: Sequence[Mention],
+                        result: SearchResult, selection: Selection) -> list[ScoredStatement]:
+        """Statements in force for the selection, best match first."""
+        q_terms = set(self.analyzer.terms(text))
+        q_weight = sum(self._idf.get(t, self._idf_default) for t in q_terms) or 1.0
+        mentioned = {m.iri for m in mentions}
+        unit_rank: dict[tuple[str, str, str], int] = {}
+        for rank, h in enumerate(result.hits):
+            unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
+        versions = selection.version_ids
+        scored = []
+        for c, st_terms, st_entities in zip(self.statements, self._st_terms, self._st_entities):
+            in_force = [s for s in c.sources if f"{s.doc}/{s.version}" in versions]
+            if not in_force:
+                continue
+            lexical = sum(self._idf.get(t, self._idf_default) for t in q_terms if t in st_terms) / q_weight
+            support = 0.0
+            for s in in_force:
+                for (doc, version, ref), rank in unit_rank.items():
+                    if doc == s.doc and version == s.version and (ref_within(s.ref, ref) or ref_within(ref, s.ref)):
+                        support = max(support, 1.0 / (1 + rank))
+            others = mentioned - {c.actor.iri}
+            entity = len(others & st_entities) / len(others) if others else 0.0
+            score = 0.5 * lexical + 0.3 * support + 0.2 * entity
+            if kind is QuestionKind.WHO and c.actor.iri in mentioned:
+                score *= 0.6  # the actor a who-question names is rarely its answer
+            scored.append(ScoredStatement(c, score, lexical, support, entity))
+        scored.sort(key=lambda s: -s.score)
+        return scored
+
+    def _from_statements(self, question: str, kind: QuestionKind, ranked: list[ScoredStatement],
+                         mentions: Sequence[Mention], result: SearchResult, selection: Selection,
+                         notices: tuple[str, ...]) -> Answer:
+        best = ranked[0]
+        c = best.competence
+        actors: list[ActorRef] = []
+        for s in ranked:
+            if s.score < 0.5 * best.score or len(actors) >= 3:
+                break
+            if s.competence.actor.iri not in {a.iri for a in actors}:
+                actors.append(s.competence.actor)
+        versions = selection.version_ids
+        sources: list[Source] = []
+        for s in c.sources:
+            if f"{s.doc}/{s.version}" in versions:
+                title = self._title(s.passage)
+                sources.append(Source(s.doc, s.version, s.ref, s.quote, s.passage, title))
+        sources = self._merge_sources(sources, self._hit_sources(result.hits, question, mentions))
+        if kind is QuestionKind.LEGAL_BASIS:
+            sources = self._merge_sources(sources, self._legal_sources(c, result, selection), front=True)
+        lead = c.label or f"{c.actor.label}: {c.action} {c.object}".strip()
+        cite = self._cite(sources[0]) if sources else ""
+        parts = [lead.rstrip(".") + "."]
+        if c.legal_basis:
+            parts.append("Grondslag: " + "; ".join(c.legal_basis) + ".")
+        if sources:
+            parts.append(f"Bron: {cite}: “{sources[0].quote}”")
+        parts.append(self._basis(sources, selection))
+        explanation = [ExplanationStep(c.actor.iri, "kb:heeftBevoegdheid", c.iri, c.actor.label, c.label or c.action)]
+        explanation += [ExplanationStep(c.iri, "kb:bron", s.passage, c.label or c.action, f"{s.doc} {s.ref}")
+                        for s in c.sources if s.passage]
+        if c.on_behalf_of:
+            explanation.append(ExplanationStep(c.actor.iri, "prov:actedOnBehalfOf", c.on_behalf_of, c.actor.label, ""))
+        return Answer(
+            question=question, answer=" ".join(p for p in parts if p), kind=kind.value,
+            actors=tuple(actors), sources=tuple(sources[:5]), explanation=tuple(explanation),
+            date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
+        )
+
+    def _legal_sources(self, c: Competence, result: SearchResult, selection: Selection) -> list[Source]:
+        """Law articles cited by the best passages (the legal basis itself), as sources."""
+        out: list[Source] = []
+        seen: set[tuple[str, str]] = set()
+        versions = selection.version_ids
+        for h in result.hits[:3]:
+            if not self.corpus.has_passage(h.id):
+                continue
+            for r in self.corpus.passage(h.id).references:
+                if not r.target_doc or not r.target_ref or (r.target_doc, r.target_ref) in seen:
+                    continue
+                seen.add((r.target_doc, r.target_ref))
+                try:
+                    target = self.corpus.unit(r.target_doc, r.target_ref, day=selection.date)
+                except Exception:  # noqa: BLE001 - a reference to a text not held is skipped
+                    continue
+                p = target[0]
+                if p.version_id in versions or selection.date is None:
+                    out.append(Source(p.doc, p.version, p.ref, sentences(p.text)[0], p.id, p.title))
+            if len(out) >= 2:
+                break
+        return out
+
+    # --- passages ------------------------------------------------------------------------------
+
+    def _from_passages(self, question: str, kind: QuestionKind, mentions: Sequence[Mention],
+                       result: SearchResult, selection: Selection, notices: tuple[str, ...]) -> Answer:
+        sources = self._hit_sources(result.hits, question, mentions)
+        first = sources[0]
+        body = f"Volgens {self._cite(first)}: “{first.quote}”"
+        if len(sources) > 1 and kind in (QuestionKind.DIFFERENCE, QuestionKind.CHANGE):
+            body += f" Zie ook {self._cite(sources[1])}: “{sources[1].quote}”"
+        answer = f"{body} {self._basis(sources, selection)}"
+        return Answer(
+            question=question, answer=answer, kind=kind.value, actors=(), sources=tuple(sources[:5]),
+            explanation=(), date=selection.date, notices=notices, answered=True,
+            entities=tuple(m.iri for m in mentions),
+        )
+
+    def _hit_sources(self, hits: Iterable[Hit], question: str, mentions: Sequence[Mention]) -> list[Source]:
+        q_terms = set(self.analyzer.terms(question)) | {
+            t for m in mentions for t in self.analyzer.terms(m.label)
+        }
+        out = []
+        for h in hits:
+            out.append(Source(h.doc, h.version, h.ref, self.best_sentences(h.text, q_terms), h.id, h.title))
+        return out
+
+    def best_sentences(self, text: str, q_terms: set[str], n: int = 2) -> str:
+        """The one or two consecutive sentences of ``text`` that share most with the question."""
+        sents = sentences(text)
+        if not sents:
+            return text[:300]
+        scores = [len(q_terms & set(self.analyzer.terms(s))) for s in sents]
+        i = max(range(len(sents)), key=lambda j: (scores[j], -j))
+        chosen = sents[i]
+        if n > 1 and i + 1 < len(sents) and scores[i + 1] > 0 and len(chosen) < 200:
+            both = text[text.find(chosen): text.find(sents[i + 1]) + len(sents[i + 1])]
+            if both and both in text:
+                chosen = both
+        return chosen
+
+    # --- formatting ----------------------------------------------------------------------------
+
+    def _merge_sources(self, first: list[Source], more: list[Source], *, front: bool = False) -> list[Source]:
+        merged = (more + first) if front else (first + more)
+        out, seen = [], set()
+        for s in merged:
+            key = (s.doc, s.version, norm_ref(s.ref))
+            if key not in seen:
+                seen.add(key)
+                out.append(s)
+        return out
+
+    def _title(self, pid: str) -> str:
+        return self.corpus.passage(pid).title if pid and self.corpus.has_passage(pid) else ""
+
+    def _cite(self, s: Source) -> str:
+        doc = self.corpus.manifest.document(s.doc)
+        where = s.ref if not s.ref or not s.ref[0].isdigit() else f"§ {s.ref}"
+        return f"{doc.label}{', ' + where if where else ''}"
+
+    def _basis(self, sources: Sequence[Source], selection: Selection) -> str:
+        if not sources:
+            return ""
+        doc = self.corpus.manifest.document(sources[0].doc)
+        validity = ""
+        if doc.valid_from:
+            validity = f", geldig vanaf {doc.valid_from.isoformat()}"
+            if doc.valid_to:
+                validity += f" tot en met {doc.valid_to.isoformat()}"
+        when = f"zoals die gold op {selection.date.isoformat()}" if selection.date else "de meest recente tekst in het corpus"
+        return f"(Dit antwoord rust op {doc.label}, versie {sources[0].version}{validity}; {when}.)"
+
+    def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
+                   extra: str = "") -> Answer:
+        text = NO_SOURCE + (f" {extra}" if extra else "")
+        return Answer(question=question, answer=text, kind=kind.value, date=day, notices=notices, answered=False)

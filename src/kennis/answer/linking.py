@@ -1,0 +1,154 @@
+"""Entity linking: which actors, measures, products, domains a question (or text) mentions.
+
+Labels and abbreviations come from the graph. Matching is on folded, stemmed words,
+so case, diacritics and inflection (``burgemeesters``, ``hoofdofficieren``) do not
+matter, and a small typo in a longer word is forgiven. Short abbreviations (``DI``,
+``DA``, ``OM``) only match as written in capitals: ``di`` and ``om`` are ordinary words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from kennis.index.text import fold, is_abbreviation_form, stopwords
+
+_WORD = re.compile(r"\w+(?:[.\-]\w+)*")
+
+
+@dataclass(frozen=True)
+class LexEntry:
+    """One thing that can be mentioned, with every name it goes by."""
+
+    iri: str
+    label: str
+    kind: str  # "actor", "concept", "domain", "document"...
+    forms: tuple[str, ...]  # label, alternative labels, abbreviations
+
+
+@dataclass(frozen=True)
+class Mention:
+    iri: str
+    kind: str
+    label: str
+    surface: str
+    start: int
+    end: int
+    exact: bool = True
+
+
+@lru_cache(maxsize=1)
+def _stem_word():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch").stemWord
+
+
+def _norm(word: str) -> str:
+    return _stem_word()(fold(word))
+
+
+def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
+    """Damerau–Levenshtein distance of ``a`` and ``b`` ≤ ``limit`` (small limits only)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return False
+        prev2, prev = prev, cur
+    return prev[-1] <= limit
+
+
+def _typo_budget(word: str) -> int:
+    return 0 if len(word) < 6 else 1 if len(word) < 11 else 2
+
+
+@dataclass(frozen=True)
+class _Form:
+    entry: LexEntry
+    surface: str
+    tokens: tuple[str, ...]  # stems
+    folded: tuple[str, ...]  # folded words (for typo matching)
+    case_sensitive: bool
+
+
+class EntityLinker:
+    """Finds lexicon entries in text; longest match wins, overlaps are resolved left to right."""
+
+    def __init__(self, entries: Iterable[LexEntry]) -> None:
+        self.entries = {e.iri: e for e in entries}
+        self._by_first: dict[str, list[_Form]] = {}
+        self._forms: list[_Form] = []
+        stops = stopwords()
+        for e in self.entries.values():
+            for surface in dict.fromkeys(e.forms):
+                words = _WORD.findall(surface)
+                if not words:
+                    continue
+                folded = tuple(fold(w) for w in words)
+                # a one-word form that is an ordinary word ("om", "di") or a short
+                # abbreviation only counts as written
+                short_abbr = len(words) == 1 and is_abbreviation_form(words[0]) and len(words[0]) <= 3
+                if len(words) == 1 and folded[0] in stops and not is_abbreviation_form(words[0]):
+                    continue
+                form = _Form(e, surface, tuple(_norm(w) for w in words), folded, short_abbr)
+                self._forms.append(form)
+                self._by_first.setdefault(form.tokens[0], []).append(form)
+
+    def link(self, text: str) -> list[Mention]:
+        words = list(_WORD.finditer(text))
+        stems = [_norm(m.group(0)) for m in words]
+        folded = [fold(m.group(0)) for m in words]
+        candidates: list[tuple[int, int, bool, _Form]] = []  # (start index, length, exact, form)
+        for i in range(len(words)):
+            forms = list(self._by_first.get(stems[i], ()))
+            exact_first = True
+            if not forms and _typo_budget(folded[i]):
+                forms = [
+                    f for f in self._forms
+                    if not f.case_sensitive and edit_distance_at_most(folded[i], f.folded[0], _typo_budget(f.folded[0]))
+                ]
+                exact_first = False
+            for f in forms:
+                n = len(f.tokens)
+                if i + n > len(words):
+                    continue
+                if f.case_sensitive and words[i].group(0) != f.surface:
+                    continue
+                ok, exact = True, exact_first
+                for j in range(1, n):
+                    if stems[i + j] == f.tokens[j]:
+                        continue
+                    budget = _typo_budget(f.folded[j])
+                    if budget and edit_distance_at_most(folded[i + j], f.folded[j], budget):
+                        exact = False
+                        continue
+                    ok = False
+                    break
+                if ok:
+                    candidates.append((i, n, exact, f))
+        # longest first, then exact before fuzzy, then leftmost
+        candidates.sort(key=lambda c: (-c[1], not c[2], c[0]))
+        taken: set[int] = set()
+        mentions: list[Mention] = []
+        for i, n, exact, f in candidates:
+            span = set(range(i, i + n))
+            if span & taken:
+                continue
+            taken |= span
+            mentions.append(
+                Mention(f.entry.iri, f.entry.kind, f.entry.label, text[words[i].start(): words[i + n - 1].end()],
+                        words[i].start(), words[i + n - 1].end(), exact)
+            )
+        mentions.sort(key=lambda m: m.start)
+        return mentions
