@@ -247,6 +247,16 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTENSIONS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
+def _register_serve(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``kennis serve`` (API engineer; the subcommand lives in kennis.api.cli)."""
+    from kennis.api.cli import register
+
+    register(sub, common)
+
+
+_EXTENSIONS.append(_register_serve)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -105,7 +105,7 @@ def diff_words(left: str, right: str) -> tuple[tuple[Segment, ...], tuple[Segmen
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     lsegs: list[Segment] = []
     rsegs: list[Segment] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _semantic_cleanup(matcher.get_opcodes(), a):
         if tag == "equal":
             _push(lsegs, "equal", a[i1:i2])
             _push(rsegs, "equal", b[j1:j2])
@@ -114,6 +114,31 @@ def diff_words(left: str, right: str) -> tuple[tuple[Segment, ...], tuple[Segmen
             _push(rsegs, "insert", b[j1:j2])
     ratio = matcher.ratio() if (a or b) else 1.0
     return tuple(lsegs), tuple(rsegs), ratio
+
+
+#: Unchanged runs of fewer words than this between two changes are shown as changed.
+_MIN_EQUAL_WORDS = 3
+
+
+def _semantic_cleanup(opcodes: list[tuple[str, int, int, int, int]], a: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """Fold short unchanged runs ("van", "de") between changes into the change around them.
+
+    In a rewritten paragraph a word diff matches scattered common words; marking them as
+    unchanged chops the text into confetti. Readers want whole changed phrases.
+    """
+    out: list[tuple[str, int, int, int, int]] = []
+    for k, op in enumerate(opcodes):
+        tag, i1, i2, j1, j2 = op
+        between = 0 < k < len(opcodes) - 1
+        words = sum(1 for t in a[i1:i2] if t.strip())
+        if tag == "equal" and between and words < _MIN_EQUAL_WORDS:
+            tag = "replace"
+        if out and tag != "equal" and out[-1][0] != "equal":
+            _, pi1, _, pj1, _ = out[-1]
+            out[-1] = ("replace", pi1, i2, pj1, j2)
+        else:
+            out.append((tag, i1, i2, j1, j2))
+    return out
 
 
 def _push(out: list[Segment], op: Op, tokens: Sequence[str]) -> None:

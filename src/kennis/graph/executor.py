@@ -33,7 +33,7 @@ import stat
 import struct
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kennis.errors import KennisError, QueryError, QueryTimeoutError, ResultTooLargeError
@@ -64,6 +64,8 @@ class QueryRequest:
     tabular: str | None = "json"
     #: Format name for CONSTRUCT/DESCRIBE results, or ``None`` when the client accepts none.
     graph: str | None = "turtle"
+    #: Base IRI for relative IRIs in the query (the endpoint URL, as the protocol implies).
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,11 +239,13 @@ def _run_query(store: Any, sock: socket.socket, req: dict[str, Any], limits: Lim
     import pyoxigraph as ox
 
     kwargs: dict[str, Any] = {}
+    if req.get("base_iri"):
+        kwargs["base_iri"] = req["base_iri"]
     if req["default_graphs"]:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
     if req["named_graphs"]:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
-    if not kwargs and limits.union_default_graph:
+    if not (req["default_graphs"] or req["named_graphs"]) and limits.union_default_graph:
         kwargs["use_default_graph_as_union"] = True
     try:
         result = store.query(req["query"], **kwargs)
@@ -443,6 +447,7 @@ class ForkingExecutor:
                     "named_graphs": list(request.named_graphs),
                     "tabular": request.tabular,
                     "graph": request.graph,
+                    "base_iri": request.base_iri,
                 },
                 ensure_ascii=False,
             ).encode("utf-8", "surrogatepass")

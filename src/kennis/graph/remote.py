@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from kennis.errors import KennisError, QueryError, QueryTimeoutError
+from kennis.errors import KennisError, QueryError, QueryTimeoutError, ResultTooLargeError
 from kennis.graph import formats as F
 from kennis.graph.executor import (
     BusyError,
@@ -222,6 +222,18 @@ def check_status(status: int, body: bytes) -> None:
     raise StoreUnavailableError(f"the SPARQL server failed (HTTP {status}): {text}")
 
 
+def _consume(reader: _ResponseReader, media: str, request: QueryRequest, max_rows: int, emit: Any) -> None:
+    import pyoxigraph as ox
+
+    if media == _RESULTS_JSON:
+        result: Any = ox.parse_query_results(reader, format=ox.QueryResultsFormat.JSON)
+    elif media in (_N_TRIPLES, "text/plain"):
+        result = (q.triple for q in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
+    else:
+        raise StoreUnavailableError(f"the SPARQL server answered in an unexpected format: {media!r}")
+    stream_result(result, request.tabular, request.graph, max_rows, emit)
+
+
 class RemoteExecutor:
     """Serves ``/sparql`` requests through a :class:`RemoteStore`, within the same limits."""
 
@@ -245,7 +257,6 @@ class RemoteExecutor:
 
     def _execute(self, request: QueryRequest, started: float, deadline: float) -> QueryResult:
         import httpx
-        import pyoxigraph as ox
 
         union = self.limits.union_default_graph and not request.default_graphs and not request.named_graphs
         data = self.store.form(request.query, request.default_graphs, request.named_graphs, union=union)
@@ -265,38 +276,39 @@ class RemoteExecutor:
             elif kind == b"Z":
                 rows = int(payload)
 
+        # Errors are built inside ``except`` but raised after it, and the parsed result lives
+        # only in ``_consume``'s frame: pyoxigraph iterators must be dropped on this thread, not
+        # on the event loop thread that ends up holding the exception's traceback.
+        error: KennisError | None = None
         try:
             with self.store.stream(data, f"{_RESULTS_JSON}, {_N_TRIPLES};q=0.9", self.limits.timeout_s) as resp:
                 if resp.status_code >= 300:
                     check_status(resp.status_code, resp.read())
-                media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
                 reader = _ResponseReader(resp.iter_bytes(), deadline)
-                if media == _RESULTS_JSON:
-                    result = ox.parse_query_results(reader, format=ox.QueryResultsFormat.JSON)
-                elif media in (_N_TRIPLES, "text/plain"):
-                    result = (q.triple for q in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
-                else:
-                    raise StoreUnavailableError(f"the SPARQL server answered in an unexpected format: {media!r}")
-                stream_result(result, request.tabular, request.graph, self.limits.max_rows, emit)
+                media = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+                _consume(reader, media, request, self.limits.max_rows, emit)
+        except KennisError as exc:
+            error = exc
         except Refusal as refusal:
             if refusal.info.get("kind") == "too_large":
-                from kennis.errors import ResultTooLargeError
-
-                raise ResultTooLargeError(
-                    f"the result is larger than {self.limits.max_bytes // (1024 * 1024)} MiB"
-                ) from None
-            raise refusal_error(refusal.info, self.limits) from None
+                error = ResultTooLargeError(f"the result is larger than {self.limits.max_bytes // (1024 * 1024)} MiB")
+            else:
+                error = refusal_error(refusal.info, self.limits)
         except (_Deadline, httpx.TimeoutException):
-            raise self._timeout() from None
+            error = self._timeout()
         except httpx.HTTPError as exc:
-            raise StoreUnavailableError(
+            error = StoreUnavailableError(
                 f"the SPARQL server at {self.store.endpoint} cannot be reached: {type(exc).__name__}",
                 hint="check KENNIS_SPARQL_ENDPOINT and that the server runs",
-            ) from None
+            )
         except (SyntaxError, OSError, ValueError) as exc:
             if reader is not None and reader.expired:  # the deadline surfaced through the parser
-                raise self._timeout() from None
-            raise QueryAbortedError(f"the SPARQL server's answer could not be read: {exc}") from None
+                error = self._timeout()
+            else:
+                error = QueryAbortedError(f"the SPARQL server's answer could not be read: {exc}")
+        if error is not None:
+            error.__traceback__ = None
+            raise error
         return QueryResult(
             body=b"".join(chunks),
             content_type=header["content_type"],

@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INDEX_FORMAT = 1
 INDEX_DIRNAME = "index"
+#: BM25 parameters (Lucene scoring).
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 _MEMBER = re.compile(r"^(artikel\s+\S+)\s+lid\s+\S+$", re.IGNORECASE)
 
@@ -49,11 +52,20 @@ def heading_text(path: Sequence[str]) -> str:
     return " › ".join(path)
 
 
-def dense_text(p: Passage, doc_label: str) -> str:
-    """What the dense model reads for a passage: where it sits, then what it says."""
+#: Whether the dense text of a passage starts with its document's label.
+DENSE_DOC_LABEL = False
+
+
+def dense_text(p: Passage, doc_label: str, abbreviations: Abbreviations | None = None,
+               glossary: bool = False) -> str:
+    """What the dense model reads for a passage: where it sits, then what it says, with
+    the corpus's abbreviations written out at their first use (the model does not know
+    that ``HOvJ`` is the hoofdofficier van justitie)."""
     head = heading_text(p.path)
-    where = f"{doc_label} — {head}" if head else doc_label
-    return f"{where}\n{p.text}"
+    if DENSE_DOC_LABEL or not head:
+        head = f"{doc_label} — {head}" if head else doc_label
+    text = p.text if glossary or abbreviations is None else abbreviations.inline(p.text)
+    return f"{head}\n{text}"
 
 
 @dataclass
@@ -147,7 +159,7 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
         head = first["path"]
         unit_terms.append(analyzer.terms(_lexical_unit_text(head, texts, exp, first["doc_title"])))
     for name, terms in (("bm25_units", unit_terms), ("bm25_passages", passage_terms)):
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         retriever.index([t or ["\u2205"] for t in terms], show_progress=False)
         retriever.save(str(index_dir / name), show_progress=False)
     stats.lexical_s = time.perf_counter() - t0
@@ -157,7 +169,8 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     progress.step("index: dense vectors")
     name = embedder.name if embedder else embedder_name(settings)
     cache = VectorCache(settings.cache_dir, name)
-    texts = [dense_text(p, rows[i]["doc_title"]) for i, p in enumerate(passages)]
+    texts = [dense_text(p, rows[i]["doc_title"], abbreviations, rows[i]["glossary"])
+             for i, p in enumerate(passages)]
     vectors, embedded = cache.embed(texts, embedder or (lambda: make_embedder(settings)), progress=progress)
     cache.save()
     dim = cache.dim or (embedder.dim if embedder else make_embedder(settings).dim)

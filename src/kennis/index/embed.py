@@ -116,7 +116,8 @@ class SentenceTransformerEmbedder:
         if prefixes is None:
             prefixes = ("query: ", "passage: ") if "e5" in self._name.lower() else ("", "")
         self._prefixes = prefixes
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         self._dim = int(dim) if dim else int(self._encode(["x"]).shape[1])
 
     @property

@@ -40,6 +40,10 @@ _DEPTH = 100
 _EXPANSION_WEIGHT = 0.5
 #: Factor on the fused score of glossary units (the list of abbreviations).
 _GLOSSARY_WEIGHT = 0.5
+#: Weights of the rankings in the fusion: units by BM25 (1.0), units by their best
+#: passage by BM25, units by their best passage by dense similarity.
+_ROW_LEX_WEIGHT = 0.5
+_DENSE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -222,13 +226,12 @@ class Searcher:
             unit_lex = self._bm25(self.bm25_units, terms, exp_terms)
             row_lex = self._bm25(self.bm25_passages, terms, exp_terms)
             lists.append((1.0, self._ranks(unit_lex, unit_mask, _DEPTH)))
-            lists.append((0.5, self._unit_ranks_from_rows(row_lex, row_mask)))
+            lists.append((_ROW_LEX_WEIGHT, self._unit_ranks_from_rows(row_lex, row_mask)))
         row_dense = None
         if opts.mode in ("fused", "dense"):
-            dense_query = text if not expansions else f"{text} ({'; '.join(expansions)})"
+            dense_query = self.abbreviations.inline(text)
             row_dense = self._dense_scores(dense_query, row_mask)
-            lists.append((1.0, self._unit_ranks_from_rows(row_dense, row_mask, positive=False)))
-
+            lists.append((_DENSE_WEIGHT, self._unit_ranks_from_rows(row_dense, row_mask, positive=False)))
         fused: dict[int, float] = {}
         for weight, ranking in lists:
             for rank, ui in enumerate(ranking):

@@ -255,6 +255,28 @@ class Abbreviations:
                 seen.append(meaning)
         return seen
 
+    def inline(self, text: str) -> str:
+        """``text`` with each abbreviation's meaning added in brackets at its first use
+        (``de HOvJ`` → ``de HOvJ (Hoofdofficier van Justitie)``), same rules as :meth:`expand`."""
+        folded = self.folded
+        done: set[str] = set()
+        out, pos = [], 0
+        for m in _WORD.finditer(text):
+            raw = m.group(0)
+            meaning = None
+            if raw in self.entries:
+                meaning = self.entries[raw]
+            elif len(raw) > 3 and fold(raw) in folded and fold(raw) not in stopwords():
+                meaning = folded[fold(raw)]
+            if not meaning or meaning in done or fold(meaning) in fold(text[max(0, m.start() - 120):m.end() + 120]):
+                continue
+            done.add(meaning)
+            out.append(text[pos : m.end()])
+            out.append(f" ({meaning})")
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
+
     def abbreviations_of(self, text: str) -> list[str]:
         """Abbreviations whose meaning is written out in ``text`` (the reverse direction)."""
         low = fold(text)

@@ -1,0 +1,69 @@
+"""Question kinds and entity linking (no graph or index needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kennis.answer.compose import sentences
+from kennis.answer.kinds import QuestionKind, classify
+from kennis.answer.linking import EntityLinker, LexEntry, edit_distance_at_most
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wie beslist over de maatregelen?", QuestionKind.WHO),
+        ("Welke landelijke eenheid waakt over het koningshuis?", QuestionKind.WHO),
+        ("Een burger wordt bedreigd. Wie neemt dan het besluit?", QuestionKind.WHO),
+        ("Welk artikel geeft de minister die bevoegdheid?", QuestionKind.LEGAL_BASIS),
+        ("Op welke wettelijke grondslag gebeurt dat?", QuestionKind.LEGAL_BASIS),
+        ("Wat is een dreigingsmelding?", QuestionKind.DEFINITION),
+        ("Wat wordt bedoeld met de glijdende schaal?", QuestionKind.DEFINITION),
+        ("Wat is het verschil tussen een DI en een DA?", QuestionKind.DIFFERENCE),
+        ("Wat is er nieuw in de editie van 2026?", QuestionKind.CHANGE),
+        ("Hoe verloopt de overdracht?", QuestionKind.PROCEDURE),
+        ("Kan een persoon weigeren?", QuestionKind.YES_NO),
+        ("Fietsen", QuestionKind.OTHER),
+    ],
+)
+def test_question_kinds(question: str, kind: QuestionKind) -> None:
+    assert classify(question) is kind
+
+
+LEXICON = [
+    LexEntry("urn:x:hovj", "hoofdofficier van justitie", "actor", ("hoofdofficier van justitie", "HOvJ")),
+    LexEntry("urn:x:di", "dreigingsinschatting", "concept", ("dreigingsinschatting", "DI")),
+    LexEntry("urn:x:om", "Openbaar Ministerie", "actor", ("Openbaar Ministerie", "OM")),
+    LexEntry("urn:x:bm", "burgemeester", "actor", ("burgemeester",)),
+]
+
+
+def test_linking_handles_inflection_case_and_abbreviations() -> None:
+    linker = EntityLinker(LEXICON)
+    found = [(m.iri, m.surface) for m in linker.link("Beslissen de hoofdofficieren van justitie of de hovj?")]
+    assert found == [("urn:x:hovj", "hoofdofficieren van justitie"), ("urn:x:hovj", "hovj")]
+
+
+def test_short_abbreviations_only_match_as_written() -> None:
+    linker = EntityLinker(LEXICON)
+    assert [m.iri for m in linker.link("di om de DI te maken bij het OM")] == ["urn:x:di", "urn:x:om"]
+
+
+def test_small_typos_are_forgiven_in_long_words_only() -> None:
+    linker = EntityLinker(LEXICON)
+    typo = linker.link("de burgemeestr en de dreigingsinshatting")
+    assert [m.iri for m in typo] == ["urn:x:bm", "urn:x:di"]
+    assert not any(m.exact for m in typo)
+    assert linker.link("de burg") == []
+
+
+def test_edit_distance_bound() -> None:
+    assert edit_distance_at_most("abcdef", "abdcef", 1)  # transposition
+    assert not edit_distance_at_most("abcdef", "azzdef", 1)
+
+
+def test_sentences_are_exact_substrings() -> None:
+    text = "Eerste zin. Tweede zin; derde deel!\nVierde regel zonder punt"
+    parts = sentences(text)
+    assert parts == ["Eerste zin.", "Tweede zin;", "derde deel!", "Vierde regel zonder punt"]
+    assert all(p in text for p in parts)

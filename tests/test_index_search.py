@@ -1,0 +1,113 @@
+"""Build and search the fixture corpus with the stand-in embedder (no torch, seconds)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kennis.corpus import ingest
+from kennis.errors import InvalidInputError, NotBuiltError
+from kennis.index import Searcher, build_index
+from kennis.index.build import unit_ref
+from kennis.models import SearchResult
+
+
+@pytest.fixture
+def built(settings):
+    corpus = ingest(settings)
+    stats = build_index(corpus, settings, settings.kb_dir)
+    return settings, corpus, stats
+
+
+@pytest.fixture
+def searcher(built):
+    settings, corpus, _ = built
+    return Searcher.load(settings, manifest=corpus.manifest)
+
+
+def test_build_writes_index_and_reuses_vectors(built):
+    settings, corpus, stats = built
+    index = settings.kb_dir / "index"
+    for name in ("meta.json", "passages.json", "units.json", "dense.faiss", "bm25_units", "bm25_passages"):
+        assert (index / name).exists(), name
+    assert stats.passages == len(corpus.passages()) and stats.embedded > 0
+    again = build_index(corpus, settings, settings.data_dir / "second")
+    assert again.embedded == 0 and again.cached == stats.passages
+
+
+def test_abbreviations_come_from_the_corpus(searcher):
+    assert searcher.abbreviations.entries.get("SC") == "Stallingscoördinator"
+
+
+def test_result_shape_and_snippet(searcher):
+    result = searcher.search("Wie draagt het gezag over de stallingen?", k=5)
+    assert isinstance(result, SearchResult) and result.hits
+    top = result.hits[0]
+    assert top.doc and top.version and top.title and top.text and top.score > 0
+    assert "**" in top.snippet
+    assert all(isinstance(n, str) for n in result.notices)
+
+
+def test_undated_search_never_returns_a_superseded_edition(searcher):
+    result = searcher.search("wethouder gezag stallingen", k=10)
+    assert result.hits
+    assert all(h.doc != "BWBR9000001" for h in result.hits)
+    # the 2020 edition is known by metadata only: say so
+    assert any("2020" in n for n in result.notices)
+
+
+def test_dated_search_reads_the_versions_in_force(searcher):
+    old = searcher.search("wethouder gezag stallingen", day=date(2011, 1, 1), k=10)
+    assert old.hits and {h.doc for h in old.hits} <= {"BWBR9000001", "BWBR9000003"}
+    assert all(h.version <= "2011-01-01" for h in old.hits)
+    later = searcher.search("wethouder gezag stallingen", day=date(2013, 1, 1), k=10)
+    assert {h.version for h in later.hits if h.doc == "BWBR9000001"} == {"2012-06-01"}
+
+
+def test_abbreviation_in_query_finds_the_written_out_form(searcher):
+    result = searcher.search("Wat doet de SC?", k=3, day=date(2011, 1, 1))
+    assert result.hits and result.hits[0].doc == "BWBR9000001"
+
+
+def test_filters_doc_and_kind(searcher):
+    only_law = searcher.search("toezicht stallingen", doc="BWBR9000003", k=10)
+    assert only_law.hits and {h.doc for h in only_law.hits} == {"BWBR9000003"}
+    kind = searcher.search("toezicht stallingen", kind="wet", k=10)
+    assert {h.doc for h in kind.hits} == {"BWBR9000003"}
+    none = searcher.search("toezicht stallingen", doc="BWBR0000000", k=10)
+    assert none.hits == ()
+
+
+def test_one_hit_per_citation_unit(searcher):
+    result = searcher.search("wethouder toezicht stallingen artikel", k=20)
+    keys = [(h.doc, h.version, unit_ref(h.ref)) for h in result.hits]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("mode", ["lexical", "dense", "fused"])
+def test_modes(searcher, mode):
+    assert searcher.search("gezag wethouder", mode=mode, k=3).hits
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_empty_query_is_a_clear_error(searcher, query):
+    with pytest.raises(InvalidInputError):
+        searcher.search(query)
+
+
+def test_long_and_foreign_queries_are_clean(searcher):
+    long = ("stalling " * 1200)[:10_000]
+    assert isinstance(searcher.search(long), SearchResult)
+    with pytest.raises(InvalidInputError):
+        searcher.search("x" * 10_001)
+    for q in ("What are the duties of the bicycle coordinator?", "自行车停车场", "!!!???", "1234"):
+        assert isinstance(searcher.search(q), SearchResult)
+    with pytest.raises(InvalidInputError):
+        searcher.search("stalling", k=0)
+
+
+def test_missing_index_says_build(settings):
+    with pytest.raises(NotBuiltError) as err:
+        Searcher.load(settings)
+    assert "kennis build" in str(err.value)
