@@ -10,6 +10,7 @@ import pytest
 from kennis.config import REPO_ROOT, Settings
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+FIXTURE_ABOX = Path(__file__).parent / "fixtures" / "abox"
 REAL_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 
 
@@ -23,7 +24,7 @@ def fixture_corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(fixture_corpus: Path, tmp_path: Path) -> Settings:
-    return Settings(corpus_dir=fixture_corpus, data_dir=tmp_path / "data", embedder="stand-in")
+    return Settings(corpus_dir=fixture_corpus, data_dir=tmp_path / "data", embedder="stand-in", abox_dir=FIXTURE_ABOX)
 
 
 @pytest.fixture

@@ -174,6 +174,149 @@ def cmd_search(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
+# --- ask ----------------------------------------------------------------------------------------
+
+
+def _ask_row(answer: Any, explain: bool = False) -> dict[str, Any]:
+    row = {
+        "answer": answer.answer,
+        "answered": answer.answered,
+        "kind": answer.kind,
+        "actors": [{"iri": a.iri, "label": a.label, "alt_labels": list(a.alt_labels)} for a in answer.actors],
+        "sources": [{"doc": s.doc, "version": s.version, "ref": s.ref, "quote": s.quote, "passage": s.passage,
+                     "title": s.title} for s in answer.sources],
+        "notices": list(answer.notices),
+    }
+    if explain:
+        row["explanation"] = [e.to_dict() for e in answer.explanation]
+    return row
+
+
+def cmd_ask(args: argparse.Namespace, k: Any) -> int:
+    if args.batch:
+        rows = _read_batch(args.batch)
+        for row in Progress(quiet=args.quiet).bar(rows, total=len(rows), desc="answering"):
+            try:
+                out = {"id": row.get("id"), **_ask_row(k.ask(row["question"], date=row.get("date")), True)}
+            except KennisError as exc:
+                out = {"id": row.get("id"), "answer": "", "actors": [], "sources": [], "error": exc.message}
+            _print_json(out)
+        return 0
+    if args.question is None:
+        raise_usage("ask needs a question or --batch FILE")
+    answer = k.ask(args.question, date=args.date)
+    if args.json:
+        _print_json({"question": answer.question, **_ask_row(answer, True)})
+        return 0
+    print(answer.answer)
+    if answer.actors:
+        print()
+        print("Actor(en): " + "; ".join(
+            a.label + (f" ({', '.join(a.alt_labels)})" if a.alt_labels else "") for a in answer.actors))
+    if answer.sources:
+        print()
+        print("Bronnen:")
+        for i, src in enumerate(answer.sources, 1):
+            label = k.manifest.document(src.doc).label
+            print(f"  {i}. {label}, {src.ref or 'gehele tekst'} (versie {src.version})")
+            print(f"     “{src.quote}”")
+    if args.explain and answer.explanation:
+        print()
+        print("Pad door de graaf:")
+        for e in answer.explanation:
+            print(f"  {e.subject_label or e.subject} —{e.predicate}→ {e.object_label or e.object}")
+    for n in answer.notices:
+        print(f"Let op: {n}")
+    return 0
+
+
+# --- graph --------------------------------------------------------------------------------------
+
+
+def cmd_actor(args: argparse.Namespace, k: Any) -> int:
+    card = k.actor(args.name, date=args.date)
+    if args.json:
+        _print_json(_actor_json(card))
+        return 0
+    print(f"{card.label}" + (f" ({', '.join(card.alt_labels)})" if card.alt_labels else ""))
+    if card.label_en:
+        print(f"  en: {card.label_en}")
+    if card.definition:
+        print(f"  {card.definition}")
+    for title, refs in (("Onderdeel van", card.parents), ("Onderdelen", card.children),
+                        ("Handelt namens", card.acts_on_behalf_of)):
+        if refs:
+            print(f"  {title}: " + "; ".join(r.label for r in refs))
+    by_domain: dict[str, list[Any]] = {}
+    for c in card.competences:
+        by_domain.setdefault(c.domain or "(geen domein)", []).append(c)
+    for domain, comps in by_domain.items():
+        print()
+        print(f"[{domain}]")
+        for c in comps:
+            print(f"  - {c.label or (c.action + ' ' + c.object)}")
+            if c.condition:
+                print(f"    voorwaarde: {c.condition}")
+            if c.legal_basis:
+                print(f"    grondslag: {'; '.join(c.legal_basis)}")
+            for src in c.sources:
+                print(f"    bron: {src.doc} {src.ref} (versie {src.version}): “{src.quote}”")
+    for n in card.notices:
+        print(f"Let op: {n}")
+    return 0
+
+
+def _actor_json(card: Any) -> dict[str, Any]:
+    data = card.to_dict()
+    data["competences"] = [
+        {"action": c.action, "object": c.object, "domain": c.domain, "condition": c.condition,
+         "legal_basis": list(c.legal_basis), "label": c.label, "iri": c.iri, "on_behalf_of": c.on_behalf_of,
+         "sources": [{"doc": s.doc, "version": s.version, "ref": s.ref, "quote": s.quote, "passage": s.passage}
+                     for s in c.sources]}
+        for c in card.competences
+    ]
+    return data
+
+
+def cmd_sparql(args: argparse.Namespace, k: Any) -> int:
+    import csv
+
+    query = sys.stdin.read() if args.query == "-" else args.query
+    table = k.sparql(query)
+    if table.boolean is not None:
+        print(json.dumps({"boolean": table.boolean}) if args.format == "json" else str(table.boolean).lower())
+        return 0
+    if args.format == "json":
+        _print_json({"columns": list(table.columns), "rows": [dict(zip(table.columns, r)) for r in table.rows]})
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(table.columns)
+        writer.writerows([["" if v is None else v for v in r] for r in table.rows])
+    else:
+        cells = [list(table.columns)] + [["" if v is None else v for v in r] for r in table.rows]
+        widths = [min(60, max(len(str(row[i])) for row in cells)) for i in range(len(table.columns))]
+        for n, row in enumerate(cells):
+            print("  ".join(str(v)[:60].ljust(w) for v, w in zip(row, widths)))
+            if n == 0:
+                print("  ".join("-" * w for w in widths))
+        print(f"({len(table.rows)} rijen)")
+    return 0
+
+
+def cmd_graph_stats(args: argparse.Namespace, k: Any) -> int:
+    stats = k.graph_stats()
+    if args.json:
+        _print_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key:<28} {value}")
+    return 0
+
+
+def cmd_graph_build(args: argparse.Namespace, k: Any) -> int:
+    return cmd_build(args, k)
+
+
 def raise_usage(message: str) -> None:
     from kennis.errors import InvalidInputError
 
@@ -237,6 +380,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question: the competent actor and its source")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--date", help="answer as the regulations stood on this date (YYYY-MM-DD)")
+    p.add_argument("--batch", metavar="FILE", help="JSONL file of {id, question, date?}; prints one JSON line each")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--explain", action="store_true", help="show the path through the graph")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("actor", parents=[common], help="an actor card: labels, hierarchy, mandates, competences")
+    p.add_argument("name", help="label or abbreviation (case-insensitive), e.g. HOvJ")
+    p.add_argument("--date", help="as the regulations stood on this date")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_actor)
+
+    p = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL SELECT/ASK query")
+    p.add_argument("query", help="the query, or - to read it from standard input")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(handler=cmd_sparql)
+
+    graph = sub.add_parser("graph", parents=[common], help="the knowledge graph")
+    gsub = graph.add_subparsers(dest="graph_command", required=True, metavar="SUBCOMMAND")
+    p = gsub.add_parser("build", parents=[common], help="build the knowledge base (graph and indexes)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(handler=cmd_graph_build)
+    p = gsub.add_parser("stats", parents=[common], help="triples, classes, properties, actors, statements")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_graph_stats)
 
     for register in _EXTENSIONS:
         register(sub, common)

@@ -35,6 +35,8 @@ class Settings:
     corpus_dir: Path = field(default_factory=_default_corpus_dir)
     #: Folder for built artefacts (structured corpus, graph, indexes, model, caches).
     data_dir: Path = field(default_factory=_default_data_dir)
+    #: Folder of the curated ABox (``*.toml``); the TBox and shapes stay in ``ontology/``.
+    abox_dir: Path = field(default_factory=lambda: REPO_ROOT / "ontology" / "abox")
     #: Embedder backend: ``sentence-transformers`` (default) or ``stand-in`` (tests).
     embedder: str = "sentence-transformers"
     #: Sentence-transformers model: a folder or a hub name. Empty: the model prepared
@@ -72,7 +74,7 @@ class Settings:
                 continue
             values[f.name] = _coerce(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "data_dir"):
+        for key in ("corpus_dir", "data_dir", "abox_dir"):
             if key in values:
                 values[key] = Path(values[key]).expanduser()
         return cls(**values)

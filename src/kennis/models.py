@@ -301,6 +301,15 @@ class ActorCard(_Record):
     notices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Table(_Record):
+    """A tabular SPARQL result (SELECT: columns and rows; ASK: ``boolean``)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | None, ...], ...]
+    boolean: bool | None = None
+
+
 # --- answers -------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ Front-ends parse input, call a method here and format its (typed) result. Heavy 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from datetime import date
@@ -17,7 +18,17 @@ from typing import Any
 from kennis.config import Settings
 from kennis.corpus import Corpus, Manifest, ingest
 from kennis.errors import InvalidInputError, NotBuiltError
-from kennis.models import DocumentInfo, Passage, SearchResult, Section, Selection
+from kennis.models import (
+    ActorCard,
+    ActorRef,
+    Answer,
+    DocumentInfo,
+    Passage,
+    SearchResult,
+    Section,
+    Selection,
+    Table,
+)
 from kennis.progress import Progress
 
 
@@ -93,16 +104,78 @@ class Kennis:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        for attr in ("corpus", "manifest", "searcher"):
+        for attr in ("corpus", "manifest", "searcher", "store", "answerer"):
             self.__dict__.pop(attr, None)
         progress.step(f"knowledge base written to {self.settings.kb_dir}")
         return {"kb_dir": str(self.settings.kb_dir), **{k: round(v, 2) for k, v in timings.items()}}
 
     def _build_steps(self) -> list[tuple[str, Any]]:
         """The parts built after the corpus, in order (each writes only inside the staging folder)."""
+        from kennis.graph.build import build_graph
         from kennis.index.build import build_index
 
-        return [("index", build_index)]
+        def graph(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> Any:
+            return build_graph(corpus, settings, out_dir, progress, abox_dir=settings.abox_dir)
+
+        return [("graph", graph), ("index", build_index)]
+
+    # --- graph -------------------------------------------------------------------------------
+
+    @cached_property
+    def store(self) -> Any:
+        """The graph store: in-process pyoxigraph, or the external SPARQL server configured."""
+        from kennis.graph.store import open_store
+
+        if not self.settings.sparql_endpoint:
+            self.require_built("knowledge graph")
+        return open_store(self.settings)
+
+    def actors(self, q: str | None = None) -> list[ActorRef]:
+        """Actors, optionally those whose label or abbreviation contains ``q``."""
+        from kennis.graph.queries import list_actors
+        from kennis.index.text import fold
+
+        actors = list_actors(self.store)
+        if q and q.strip():
+            key = fold(q.strip())
+            actors = [a for a in actors if any(key in fold(n) for n in (a.label, *a.alt_labels))]
+        return actors
+
+    def actor(self, name: str, date: date | str | None = None) -> ActorCard:
+        """The actor card: labels, hierarchy, mandates, competences by domain with sources."""
+        from kennis.graph.queries import actor_card
+
+        day = parse_date(date)
+        return actor_card(self.store, name, day, selection=self.manifest.select(day))
+
+    def graph_stats(self) -> dict[str, Any]:
+        from kennis.graph.queries import graph_stats
+
+        return graph_stats(self.store)
+
+    def sparql(self, query: str) -> Table:
+        """Run a read-only SELECT or ASK query against the graph."""
+        from kennis.graph.guard import check_query
+
+        check_query(query, self.settings.max_query_bytes)
+        head = " ".join(_strip_prologue(query).split()[:1]).upper()
+        if head == "ASK":
+            return Table(columns=(), rows=(), boolean=self.store.ask(query))
+        if head != "SELECT":
+            raise InvalidInputError(
+                "only SELECT and ASK queries are answered here",
+                hint="use the /sparql endpoint of `kennis serve` for CONSTRUCT and DESCRIBE",
+            )
+        rows = self.store.select(query)
+        if len(rows) > self.settings.max_result_rows:
+            from kennis.errors import ResultTooLargeError
+
+            raise ResultTooLargeError(
+                f"the query returns more than {self.settings.max_result_rows} rows",
+                hint="add a LIMIT or raise KENNIS_MAX_RESULT_ROWS",
+            )
+        columns = tuple(rows[0].keys()) if rows else _select_vars(query)
+        return Table(columns=columns, rows=tuple(tuple(r.get(c) for c in columns) for r in rows))
 
     # --- search ------------------------------------------------------------------------------
 
@@ -126,6 +199,25 @@ class Kennis:
         if doc is not None:
             self.manifest.document(doc)  # an unknown document is a clear error, not an empty result
         return self.searcher.search(query, k=k or self.settings.k, day=parse_date(date), doc=doc, kind=kind)
+
+    # --- answers -----------------------------------------------------------------------------
+
+    @cached_property
+    def answerer(self) -> Any:
+        from kennis.answer.compose import Answerer
+        from kennis.answer.graphfacts import StoreFacts
+
+        searcher = self.searcher
+
+        def search(text: str, k: int, day: date | None) -> SearchResult:
+            return searcher.search(text, k=k, day=day)
+
+        vocab = searcher.bm25_units.vocab_dict
+        return Answerer(self.corpus, StoreFacts(self.store), search, searcher.analyzer, vocab.__contains__)
+
+    def ask(self, question: str, date: date | str | None = None) -> Answer:
+        """A Dutch answer naming the competent actor(s), with the passages it rests on."""
+        return self.answerer.ask(question, parse_date(date))
 
     # --- corpus ------------------------------------------------------------------------------
 
@@ -153,6 +245,18 @@ class Kennis:
         return [
             n for d, n in zip(selection.missing, selection.notices()) if d.work == info.work
         ]
+
+
+_PROLOGUE = re.compile(r"^\s*(?:(?:#[^\n]*\n)|(?:PREFIX\s+[\w-]*:\s*<[^>]*>)|(?:BASE\s+<[^>]*>)|\s+)*", re.I)
+
+
+def _strip_prologue(query: str) -> str:
+    return _PROLOGUE.sub("", query, count=1)
+
+
+def _select_vars(query: str) -> tuple[str, ...]:
+    m = re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE|FROM|\{)", query, re.I | re.S)
+    return tuple(re.findall(r"[?$](\w+)", m.group(1))) if m else ()
 
 
 def _swap_in(staging: Path, target: Path) -> None:

@@ -81,22 +81,29 @@ class Answerer:
         self.in_vocabulary = vocabulary
         self.linker = EntityLinker(graph.lexicon())
         self.statements = graph.competences()
-        self._st_terms = [Counter(self.analyzer.terms(self._statement_text(c))) for c in self.statements]
+        # what a statement says in its own fields weighs more than the wider words of its quotes
+        self._st_terms = [set(self.analyzer.terms(self._statement_text(c))) for c in self.statements]
+        self._st_quote_terms = [set(self.analyzer.terms(" ".join(s.quote for s in c.sources))) for c in self.statements]
+        self._alt_labels = {e.iri: tuple(f for f in e.forms if f != e.label) for e in self.linker.entries.values()}
         self._st_entities = [
             {m.iri for m in self.linker.link(" ".join((c.object, c.domain, c.condition, c.label)))}
             for c in self.statements
         ]
         df: Counter[str] = Counter()
         for terms in self._st_terms:
-            df.update(set(terms))
+            df.update(terms)
         n = max(1, len(self.statements))
         self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._idf_default = math.log(1 + n)
 
     @staticmethod
     def _statement_text(c: Competence) -> str:
-        quotes = " ".join(s.quote for s in c.sources)
-        return " ".join((c.label, c.action, c.object, c.domain, c.condition, quotes))
+        return " ".join((c.label, c.action, c.object, c.domain, c.condition))
+
+    def _actor(self, ref: ActorRef) -> ActorRef:
+        """The actor with its alternative labels (abbreviations) from the lexicon."""
+        alts = tuple(dict.fromkeys((*ref.alt_labels, *self._alt_labels.get(ref.iri, ()))))
+        return ActorRef(ref.iri, ref.label, alts)
 
     # --- entry point ---------------------------------------------------------------------------
 
@@ -136,11 +143,15 @@ class Answerer:
             unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
         versions = selection.version_ids
         scored = []
-        for c, st_terms, st_entities in zip(self.statements, self._st_terms, self._st_entities):
+        for c, st_terms, quote_terms, st_entities in zip(
+            self.statements, self._st_terms, self._st_quote_terms, self._st_entities
+        ):
             in_force = [s for s in c.sources if f"{s.doc}/{s.version}" in versions]
             if not in_force:
                 continue
-            lexical = sum(self._idf.get(t, self._idf_default) for t in q_terms if t in st_terms) / q_weight
+            own = sum(self._idf.get(t, self._idf_default) for t in q_terms if t in st_terms) / q_weight
+            quoted = sum(self._idf.get(t, self._idf_default) for t in q_terms if t in quote_terms) / q_weight
+            lexical = 0.65 * own + 0.35 * quoted
             support = 0.0
             for s in in_force:
                 for (doc, version, ref), rank in unit_rank.items():
@@ -148,7 +159,7 @@ class Answerer:
                         support = max(support, 1.0 / (1 + rank))
             others = mentioned - {c.actor.iri}
             entity = len(others & st_entities) / len(others) if others else 0.0
-            score = 0.5 * lexical + 0.3 * support + 0.2 * entity
+            score = 0.55 * lexical + 0.2 * support + 0.25 * entity
             if kind is QuestionKind.WHO and c.actor.iri in mentioned:
                 score *= 0.6  # the actor a who-question names is rarely its answer
             scored.append(ScoredStatement(c, score, lexical, support, entity))
@@ -165,7 +176,7 @@ class Answerer:
             if s.score < 0.5 * best.score or len(actors) >= 3:
                 break
             if s.competence.actor.iri not in {a.iri for a in actors}:
-                actors.append(s.competence.actor)
+                actors.append(self._actor(s.competence.actor))
         versions = selection.version_ids
         sources: list[Source] = []
         for s in c.sources:

@@ -219,7 +219,9 @@ class Searcher:
 
         expansions = self.abbreviations.expand(text)
         terms = self.analyzer.terms(text)
-        exp_terms = self.analyzer.terms(" ".join(expansions))
+        # Both directions: an abbreviation typed brings its meaning, a meaning written
+        # out brings the abbreviation the texts mostly use (``hoofdofficier van justitie`` → HOvJ).
+        exp_terms = self.analyzer.terms(" ".join(expansions + self.abbreviations.abbreviations_of(text)))
         lists: list[tuple[float, list[int]]] = []
         unit_lex = row_lex = None
         if opts.mode in ("fused", "lexical") and (terms or exp_terms):

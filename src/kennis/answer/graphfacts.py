@@ -1,0 +1,32 @@
+"""The graph as answering sees it: a lexicon for entity linking and all competence statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kennis.answer.linking import LexEntry
+from kennis.graph.store import TripleStore
+from kennis.models import Competence
+
+
+class StoreFacts:
+    """Reads the lexicon and the statements from a :class:`TripleStore` once."""
+
+    def __init__(self, store: TripleStore) -> None:
+        self.store = store
+
+    def lexicon(self) -> list[LexEntry]:
+        from kennis.graph.queries import entity_lexicon
+
+        forms: dict[str, list[str]] = defaultdict(list)
+        meta: dict[str, tuple[str, str]] = {}
+        for e in entity_lexicon(self.store):
+            forms[e.iri].append(e.term)
+            meta[e.iri] = (e.label, e.kind)
+        return [LexEntry(iri, meta[iri][0], meta[iri][1], tuple(dict.fromkeys([meta[iri][0], *terms])))
+                for iri, terms in forms.items()]
+
+    def competences(self) -> list[Competence]:
+        from kennis.graph.queries import find_competences
+
+        return find_competences(self.store, all_editions=True)
