@@ -49,6 +49,14 @@ def test_short_abbreviations_only_match_as_written() -> None:
     assert [m.iri for m in linker.link("di om de DI te maken bij het OM")] == ["urn:x:di", "urn:x:om"]
 
 
+def test_three_letter_abbreviations_match_in_lower_case_unless_a_common_word() -> None:
+    entries = [LexEntry("urn:x:ird", "informatierapport dreiging", "concept", ("informatierapport dreiging", "IRD")),
+               LexEntry("urn:x:een", "Eenheid", "actor", ("Eenheid", "EEN"))]
+    linker = EntityLinker(entries, common_words=frozenset({"een"}))
+    assert [m.iri for m in linker.link("wat is een ird?")] == ["urn:x:ird"]
+    assert [m.iri for m in linker.link("EEN en een")] == ["urn:x:een"]
+
+
 def test_small_typos_are_forgiven_in_long_words_only() -> None:
     linker = EntityLinker(LEXICON)
     typo = linker.link("de burgemeestr en de dreigingsinshatting")

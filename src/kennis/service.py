@@ -117,7 +117,16 @@ class Kennis:
         def graph(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> Any:
             return build_graph(corpus, settings, out_dir, progress, abox_dir=settings.abox_dir)
 
-        return [("graph", graph), ("index", build_index)]
+        def statements(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> None:
+            """Embed the competence statements now, so that the first question does not."""
+            from kennis.answer.graphfacts import StoreFacts, statement_vectors
+            from kennis.graph.store import OxigraphStore
+            from kennis.index.embed import make_embedder
+
+            facts = StoreFacts(OxigraphStore.from_file(out_dir / "graph.nq"))
+            statement_vectors(facts.competences(), settings, lambda: make_embedder(settings))
+
+        return [("graph", graph), ("index", build_index), ("statement vectors", statements)]
 
     # --- graph -------------------------------------------------------------------------------
 
@@ -200,12 +209,17 @@ class Kennis:
             self.manifest.document(doc)  # an unknown document is a clear error, not an empty result
         return self.searcher.search(query, k=k or self.settings.k, day=parse_date(date), doc=doc, kind=kind)
 
+    def warm_up(self) -> None:
+        """Load the model, indexes, graph and answerer now, so the first question is fast."""
+        self.searcher.warm_up()
+        _ = self.answerer
+
     # --- answers -----------------------------------------------------------------------------
 
     @cached_property
     def answerer(self) -> Any:
         from kennis.answer.compose import Answerer
-        from kennis.answer.graphfacts import StoreFacts
+        from kennis.answer.graphfacts import StoreFacts, statement_vectors
 
         searcher = self.searcher
 
@@ -213,7 +227,16 @@ class Kennis:
             return searcher.search(text, k=k, day=day)
 
         vocab = searcher.bm25_units.vocab_dict
-        return Answerer(self.corpus, StoreFacts(self.store), search, searcher.analyzer, vocab.__contains__)
+        settings = self.settings
+
+        def embed_query(text: str) -> Any:
+            return searcher.embedder.embed_queries([text])[0]
+
+        def vectors(competences: Any) -> Any:
+            return statement_vectors(competences, settings, lambda: searcher.embedder)
+
+        return Answerer(self.corpus, StoreFacts(self.store), search, searcher.analyzer, vocab.__contains__,
+                        embed_query=embed_query, vectors=vectors)
 
     def ask(self, question: str, date: date | str | None = None) -> Answer:
         """A Dutch answer naming the competent actor(s), with the passages it rests on."""

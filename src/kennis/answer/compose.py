@@ -14,12 +14,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
+from kennis.answer.actions import ActionMatcher
 from kennis.answer.kinds import QuestionKind, classify
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
-from kennis.index.text import Analyzer
+from kennis.index.text import Analyzer, fold
 from kennis.models import (
     ActorRef,
     Answer,
@@ -59,6 +60,15 @@ class ScoredStatement:
     entity: float
 
 
+def _lowercase_words(corpus: Corpus) -> frozenset[str]:
+    """Short words (≤ 3 letters) that the texts write in lower case: ordinary words, not abbreviations."""
+    found: set[str] = set()
+    for version in corpus.versions.values():
+        for p in version.passages:
+            found.update(w for w in re.findall(r"\b[a-zà-ÿ]{2,3}\b", p.text))
+    return frozenset(fold(w) for w in found)
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of ``text`` as exact substrings (so that quotes occur in the passage)."""
     out = []
@@ -74,13 +84,19 @@ class Answerer:
     """Composes :class:`~kennis.models.Answer`s from the graph, search and the corpus."""
 
     def __init__(self, corpus: Corpus, graph: GraphFacts, search: SearchFn, analyzer: Analyzer,
-                 vocabulary: Callable[[str], bool]) -> None:
+                 vocabulary: Callable[[str], bool], *,
+                 embed_query: Callable[[str], Any] | None = None,
+                 vectors: Callable[[Sequence[Competence]], Any] | None = None) -> None:
+        """``embed_query`` and ``vectors`` (statement vectors) add meaning-based matching of
+        statements; without them statements are matched by words, entities and search."""
         self.corpus = corpus
+        self.embed_query = embed_query
         self.search = search
         self.analyzer = analyzer
         self.in_vocabulary = vocabulary
-        self.linker = EntityLinker(graph.lexicon())
+        self.linker = EntityLinker(graph.lexicon(), common_words=_lowercase_words(corpus))
         self.statements = graph.competences()
+        self._vectors = vectors(self.statements) if (vectors and embed_query and self.statements) else None
         # what a statement says in its own fields weighs more than the wider words of its quotes
         self._st_terms = [set(self.analyzer.terms(self._statement_text(c))) for c in self.statements]
         self._st_quote_terms = [set(self.analyzer.terms(" ".join(s.quote for s in c.sources))) for c in self.statements]
@@ -89,6 +105,8 @@ class Answerer:
             {m.iri for m in self.linker.link(" ".join((c.object, c.domain, c.condition, c.label)))}
             for c in self.statements
         ]
+        by_label = {e.label: e.forms for e in self.linker.entries.values()}
+        self.actions = ActionMatcher({c.action: by_label.get(c.action, ()) for c in self.statements if c.action})
         df: Counter[str] = Counter()
         for terms in self._st_terms:
             df.update(terms)
@@ -142,10 +160,12 @@ class Answerer:
         for rank, h in enumerate(result.hits):
             unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
         versions = selection.version_ids
+        semantic = self._semantic(text)
+        asked = self.actions.asked(text)
         scored = []
-        for c, st_terms, quote_terms, st_entities in zip(
+        for i, (c, st_terms, quote_terms, st_entities) in enumerate(zip(
             self.statements, self._st_terms, self._st_quote_terms, self._st_entities
-        ):
+        )):
             in_force = [s for s in c.sources if f"{s.doc}/{s.version}" in versions]
             if not in_force:
                 continue
@@ -159,12 +179,23 @@ class Answerer:
                         support = max(support, 1.0 / (1 + rank))
             others = mentioned - {c.actor.iri}
             entity = len(others & st_entities) / len(others) if others else 0.0
-            score = 0.55 * lexical + 0.2 * support + 0.25 * entity
+            meaning = float(semantic[i]) if semantic is not None else lexical
+            score = 0.35 * lexical + 0.15 * support + 0.2 * entity + 0.15 * meaning
+            if asked:
+                score += 0.15 if c.action in asked else 0.0
             if kind is QuestionKind.WHO and c.actor.iri in mentioned:
                 score *= 0.6  # the actor a who-question names is rarely its answer
             scored.append(ScoredStatement(c, score, lexical, support, entity))
         scored.sort(key=lambda s: -s.score)
         return scored
+
+    def _semantic(self, text: str) -> Any:
+        """Cosine similarity of the question to each statement, scaled to 0..1 over all statements."""
+        if self._vectors is None or self.embed_query is None:
+            return None
+        sims = self._vectors @ self.embed_query(text)
+        lo, hi = float(sims.min()), float(sims.max())
+        return (sims - lo) / (hi - lo) if hi > lo else sims * 0.0
 
     def _from_statements(self, question: str, kind: QuestionKind, ranked: list[ScoredStatement],
                          mentions: Sequence[Mention], result: SearchResult, selection: Selection,

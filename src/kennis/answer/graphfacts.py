@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from kennis.answer.linking import LexEntry
 from kennis.graph.store import TripleStore
@@ -30,3 +32,21 @@ class StoreFacts:
         from kennis.graph.queries import find_competences
 
         return find_competences(self.store, all_editions=True)
+
+
+def statement_text(c: Competence) -> str:
+    """What the embedding model reads of a statement: its sentence, condition and first quote."""
+    parts = [c.label or f"{c.actor.label} {c.action} {c.object}", c.condition]
+    if c.sources:
+        parts.append(c.sources[0].quote)
+    return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+
+
+def statement_vectors(competences: Sequence[Competence], settings: Any, embedder: Callable[[], Any]) -> Any:
+    """Vectors of the statements (row per statement), through the content-hash vector cache."""
+    from kennis.index.embed import VectorCache, embedder_name
+
+    cache = VectorCache(Path(settings.cache_dir), embedder_name(settings))
+    vectors, _ = cache.embed([statement_text(c) for c in competences], embedder)
+    cache.save()
+    return vectors

@@ -33,7 +33,7 @@ _PATTERNS: list[tuple[QuestionKind, re.Pattern[str]]] = [
         r"\b(welk(e)? (wets)?artikel(en)?|welke wet(ten|telijke)?\b|wettelijke (grondslag|basis)|rechtsgrond"
         r"|op grond van welk|op basis van welk|welke regel(ing|geving)|in welke wet|welk wetsartikel)")),
     (QuestionKind.WHO, re.compile(
-        r"(^|\b)(wie|door wie|aan wie|bij wie|van wie|namens wie|welke (\w+ )?(dienst|diensten|instantie|instanties"
+        r"(^|\b)(wie|wiens|door wie|aan wie|bij wie|van wie|namens wie|welke (\w+ )?(dienst|diensten|instantie|instanties"
         r"|organisatie|organisaties|functionaris|functionarissen|eenheid|eenheden|partij|partijen|minister"
         r"|ambtenaar|ambtenaren|autoriteit|autoriteiten|persoon|overleg|afdeling))\b")),
     (QuestionKind.DEFINITION, re.compile(

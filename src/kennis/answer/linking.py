@@ -2,8 +2,9 @@
 
 Labels and abbreviations come from the graph. Matching is on folded, stemmed words,
 so case, diacritics and inflection (``burgemeesters``, ``hoofdofficieren``) do not
-matter, and a small typo in a longer word is forgiven. Short abbreviations (``DI``,
-``DA``, ``OM``) only match as written in capitals: ``di`` and ``om`` are ordinary words.
+matter, and a small typo in a longer word is forgiven. Two-letter abbreviations (``DI``,
+``DA``, ``OM``) only match as written in capitals, and so do three-letter ones that are
+also ordinary words of the texts; ``ird`` or ``cbb`` typed in lower case still count.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ class _Form:
 class EntityLinker:
     """Finds lexicon entries in text; longest match wins, overlaps are resolved left to right."""
 
-    def __init__(self, entries: Iterable[LexEntry]) -> None:
+    def __init__(self, entries: Iterable[LexEntry], common_words: frozenset[str] = frozenset()) -> None:
+        """``common_words``: folded words that occur in lower case in the texts; a short
+        abbreviation that is also such a word ("om") only matches as written ("OM")."""
         self.entries = {e.iri: e for e in entries}
         self._by_first: dict[str, list[_Form]] = {}
         self._forms: list[_Form] = []
@@ -98,7 +101,10 @@ class EntityLinker:
                 folded = tuple(fold(w) for w in words)
                 # a one-word form that is an ordinary word ("om", "di") or a short
                 # abbreviation only counts as written
-                short_abbr = len(words) == 1 and is_abbreviation_form(words[0]) and len(words[0]) <= 3
+                short_abbr = (
+                    len(words) == 1 and is_abbreviation_form(words[0]) and len(words[0]) <= 3
+                    and (len(words[0]) <= 2 or folded[0] in stops or folded[0] in common_words)
+                )
                 if len(words) == 1 and folded[0] in stops and not is_abbreviation_form(words[0]):
                     continue
                 form = _Form(e, surface, tuple(_norm(w) for w in words), folded, short_abbr)
@@ -106,6 +112,7 @@ class EntityLinker:
                 self._by_first.setdefault(form.tokens[0], []).append(form)
 
     def link(self, text: str) -> list[Mention]:
+        stops = stopwords()
         words = list(_WORD.finditer(text))
         stems = [_norm(m.group(0)) for m in words]
         folded = [fold(m.group(0)) for m in words]
@@ -125,9 +132,12 @@ class EntityLinker:
                     continue
                 if f.case_sensitive and words[i].group(0) != f.surface:
                     continue
+                # a stopword only matches itself: the stem of "eenheid" is "een"
+                if folded[i] in stops and folded[i] != f.folded[0]:
+                    continue
                 ok, exact = True, exact_first
                 for j in range(1, n):
-                    if stems[i + j] == f.tokens[j]:
+                    if stems[i + j] == f.tokens[j] and (folded[i + j] not in stops or folded[i + j] == f.folded[j]):
                         continue
                     budget = _typo_budget(f.folded[j])
                     if budget and edit_distance_at_most(folded[i + j], f.folded[j], budget):

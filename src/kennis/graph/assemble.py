@@ -204,6 +204,9 @@ def abox_graph(curation: Curation, resolution: Resolution, corpus: Any) -> Graph
             g.add((actor_iri(m.mandatary), PROV.qualifiedDelegation, s))
         if m.mandator in curation.actor_ids and m.mandatary in curation.actor_ids:
             g.add((actor_iri(m.mandatary), KB.mandatedBy, actor_iri(m.mandator)))
+            # Entailed by kb:mandatedBy ⊑ kb:actsOnBehalfOf; asserted so that plain SPARQL
+            # sees direct mandates, while chains (CBB → … → minister) come from HermiT.
+            g.add((actor_iri(m.mandatary), KB.actsOnBehalfOf, actor_iri(m.mandator)))
             g.add((actor_iri(m.mandator), KB.mandates, actor_iri(m.mandatary)))
         _add_evidence(g, s, m.id, resolution.sources.get(m.id, []), KB.mandateEvidence)
     return g

@@ -57,7 +57,7 @@ def build_graph(
     linker = MentionLinker(lexicon_from_curation(curation, for_linking=True))
     cgraph = corpus_graph(corpus, linker)
 
-    ds = Dataset()
+    ds = Dataset(default_union=False)
     for name, g in ((GRAPH.tbox, tbox), (GRAPH.abox, abox), (GRAPH.corpus, cgraph), (GRAPH.inferred, inferred)):
         target = ds.graph(URIRef(name))
         for t in g:

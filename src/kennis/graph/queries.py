@@ -255,8 +255,14 @@ def find_competences(
 
 
 def _sort_sources(sources: Iterable[SourceRef]) -> list[SourceRef]:
-    # Most recent edition first: the answer cites the text in force before history.
-    return sorted(sources, key=lambda x: (x.version, x.doc), reverse=True)
+    # Most recent edition first: the answer cites the text in force before history. The
+    # same words in two versions of one document (the Aanwijzing 2008/2013) count once.
+    best: dict[tuple[str, str, str], SourceRef] = {}
+    for x in sources:
+        key = (x.doc, x.ref, x.quote)
+        if key not in best or x.version > best[key].version:
+            best[key] = x
+    return sorted(best.values(), key=lambda x: (x.version, x.doc), reverse=True)
 
 
 def _alt_labels(store: TripleStore) -> dict[str, list[str]]:
@@ -311,7 +317,7 @@ def actor_card(
     else:
         behalf = _dated_behalf(store, ref.iri, applicable_docs(store, day, selection))
     competences = find_competences(store, actor=ref.iri, day=day, selection=selection)
-    if not competences and day is None and selection is None:
+    if not competences and day is None:
         competences = find_competences(store, actor=ref.iri, all_editions=True)
         if competences:
             notices.append(

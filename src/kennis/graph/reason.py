@@ -10,9 +10,29 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from typing import Iterable
+
 from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from kennis.graph.vocab import KB
 
 from kennis.errors import ValidationError
+
+
+#: Bookkeeping of sources: no axiom uses it, and it would put every cited passage and
+#: evidence record into the reasoner (HermiT time grows quickly with individuals).
+_SKIP = (KB.hasEvidence, KB.statedIn, KB.passage, KB.quote, KB.doc, KB.version, KB.ref, KB.edition,
+         KB.mandateEvidence, KB.legalBasis, DCTERMS.source, KB.condition, KB.modality)
+
+
+def reasoning_view(abox: Graph) -> Iterable[tuple]:
+    """The ABox triples the axioms reason about (actors, statements, mandates, concepts)."""
+    evidence = set(abox.subjects(RDF.type, KB.Evidence))
+    for s, p, o in abox:
+        if p in _SKIP or s in evidence:
+            continue
+        yield s, p, o
 
 
 def reason(tbox: Graph, abox: Graph) -> Graph:
@@ -27,7 +47,7 @@ def reason(tbox: Graph, abox: Graph) -> Graph:
     data = Graph()
     for t in tbox:
         data.add(t)
-    for t in abox:
+    for t in reasoning_view(abox):
         data.add(t)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "kb.nt"

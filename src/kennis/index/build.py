@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import numpy as np
 
 from kennis.config import Settings
 from kennis.index.embed import Embedder, VectorCache, embedder_name, make_embedder

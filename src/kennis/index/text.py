@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
@@ -143,6 +143,7 @@ def vocabulary_of(texts: Iterable[str], min_count: int = 2) -> set[str]:
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _ABBR_TOKEN = re.compile(r"^[A-Za-zÀ-ÿ0-9][\wÀ-ÿ.&/'\-]{0,14}$")
+_LINK_WORDS = {"van", "de", "het", "en", "voor", "der", "op"}
 _PAREN_DEF = re.compile(
     r"((?:[A-ZÀ-Ý][\wÀ-ÿ\-]*|van|de|het|en|voor|der|op)(?:\s+(?:[\wÀ-ÿ\-]+)){0,7})\s+\(([A-Za-z][A-Za-z0-9&\-]{1,10})\)"
 )
@@ -171,9 +172,8 @@ def table_abbreviations(text: str) -> dict[str, str]:
         abbr, meaning = cells
         abbr = abbr.strip("*_ ")
         meaning = re.sub(r"\s+", " ", meaning.strip("*_ "))
-        if _looks_like_abbreviation(abbr) and len(meaning) > len(abbr) and " " in meaning or (
-            _looks_like_abbreviation(abbr) and len(meaning) >= 2 * len(abbr)
-        ):
+        # A meaning is longer than its abbreviation (``| 1 | Licht |`` is no definition).
+        if _looks_like_abbreviation(abbr) and len(meaning) > len(abbr) + 2:
             found.setdefault(abbr, meaning)
     return found
 
@@ -185,24 +185,20 @@ def is_glossary(text: str) -> bool:
 
 
 def parenthetical_abbreviations(text: str) -> dict[str, str]:
-    """``Coördinator Bewaking en Beveiliging (CBB)``: the words before whose initials match."""
+    """``Centrale Stallingsdienst (CSD)``: the shortest run of words before the brackets
+    whose content words start with the abbreviation's first two capitals, in order."""
     found: dict[str, str] = {}
     for m in _PAREN_DEF.finditer(text):
         phrase, abbr = m.group(1), m.group(2)
-        if not _looks_like_abbreviation(abbr):
+        capitals = [fold(c) for c in abbr if c.isupper()]
+        if not _looks_like_abbreviation(abbr) or len(capitals) < 2:
             continue
         words = phrase.split()
-        initials = [c for c in abbr if c.isupper()]
-        # Take the shortest tail of the phrase whose capitalised/content words start with
-        # the abbreviation's capitals in order: a cheap, conservative acronym check.
         for start in range(len(words) - 1, -1, -1):
-            tail = words[start:]
-            content = [w for w in tail if w.lower() not in {"van", "de", "het", "en", "voor", "der", "op"}]
-            letters = [fold(w[0]).upper() for w in content]
-            if letters and letters[0] == fold(initials[0]).upper() if initials else False:
-                if "".join(letters).startswith("".join(fold(c).upper() for c in initials[:2])):
-                    found.setdefault(abbr, " ".join(tail))
-                    break
+            initials = "".join(fold(w[0]) for w in words[start:] if w.lower() not in _LINK_WORDS)
+            if initials[:1] == capitals[0] and initials.startswith("".join(capitals[:2])):
+                found.setdefault(abbr, " ".join(words[start:]))
+                break
     return found
 
 

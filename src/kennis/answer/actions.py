@@ -1,0 +1,88 @@
+"""Which action does a question ask about? Dutch verbs matched against the action labels.
+
+Action labels in the graph are third-person phrases ("stelt op", "voert uit", "besluit
+over", "wordt geïnformeerd over"). A question uses other forms of the same verb, often
+split around the sentence ("Wie *stelt* de analyse *op*?", "Wie *voert* ... *uit*?",
+"door wie wordt het *opgesteld*?"). Verbs are compared on a rough stem that survives
+Dutch spelling changes (``geeft``/``geven``, ``draagt``/``dragen``, ``stelt``/``stellen``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from kennis.index.text import fold, stopwords
+
+PARTICLES = frozenset({"uit", "op", "aan", "voor", "over", "tot", "vast", "af", "in", "mee", "door", "bij"})
+#: Auxiliaries carry no action of their own ("is verantwoordelijk", "wordt geïnformeerd").
+AUXILIARIES = frozenset({"is", "wordt", "zijn", "worden", "heeft", "hebben", "kan", "mag", "moet"})
+_WORD = re.compile(r"\w+")
+#: "daarover", "waarvoor", "hierop": a particle joined to a pronominal adverb.
+_PRONOMINAL = ("daar", "waar", "hier", "er")
+
+
+def verb_key(word: str) -> str:
+    """A rough stem: folded, doubled letters single, final f/s voiced, inflection stripped."""
+    w = fold(word)
+    if w.startswith("ge") and len(w) > 5 and w.endswith(("d", "t")):
+        w = w[2:-1]  # participle: geïnformeerd → informeer
+    elif w.endswith(("en", "de", "te")) and len(w) > 5:
+        w = w[:-2]
+    elif w.endswith("t") and len(w) > 4:
+        w = w[:-1]
+    w = re.sub(r"(.)\1+", r"\1", w)
+    if w.endswith("f"):
+        w = w[:-1] + "v"
+    elif w.endswith("s") and len(w) > 3:
+        w = w[:-1] + "z"
+    return w
+
+
+@dataclass(frozen=True)
+class ActionCue:
+    label: str
+    verb: str  # verb key, "" for a copula phrase
+    particle: str | None
+    content: tuple[str, ...]  # other words that must occur (folded)
+
+    def matches(self, words: list[str], keys: list[str]) -> bool:
+        if self.content and not all(any(w.startswith(c[:6]) for w in words) for c in self.content):
+            return False
+        if not self.verb:
+            return bool(self.content)
+        for w, k in zip(words, keys):
+            if k.startswith(self.verb) or (len(self.verb) >= 4 and self.verb in k):
+                if self.particle is None or w.startswith(self.particle) or any(
+                    x == self.particle or (x.startswith(_PRONOMINAL) and x.endswith(self.particle)) for x in words
+                ):
+                    return True
+        return False
+
+
+def make_cue(label: str) -> ActionCue:
+    words = [fold(w) for w in _WORD.findall(label)]
+    while words and words[0] in AUXILIARIES:
+        words = words[1:]
+    if not words:
+        return ActionCue(label, "", None, ())
+    particle = words[-1] if len(words) >= 2 and words[-1] in PARTICLES else None
+    body = words[:-1] if particle else words
+    verb, rest = body[0], body[1:]
+    content = tuple(w for w in rest if w not in stopwords() and w not in PARTICLES)
+    if verb in ("verantwoordelijk",):  # an adjective phrase after the auxiliary
+        return ActionCue(label, "", particle, (verb, *content))
+    return ActionCue(label, verb_key(verb), particle, content)
+
+
+class ActionMatcher:
+    """Action labels (with their alternative forms) → the ones a question asks about."""
+
+    def __init__(self, forms: dict[str, Iterable[str]]) -> None:
+        self.cues = {label: [make_cue(f) for f in dict.fromkeys([label, *alts])] for label, alts in forms.items()}
+
+    def asked(self, question: str) -> set[str]:
+        words = [fold(w) for w in _WORD.findall(question)]
+        keys = [verb_key(w) for w in words]
+        return {label for label, cues in self.cues.items() if any(c.matches(words, keys) for c in cues)}
