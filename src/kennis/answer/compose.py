@@ -214,9 +214,24 @@ class Answerer:
             if f"{s.doc}/{s.version}" in versions:
                 title = self._title(s.passage)
                 sources.append(Source(s.doc, s.version, s.ref, s.quote, s.passage, title))
-        sources = self._merge_sources(sources, self._hit_sources(result.hits, question, mentions))
-        if kind is QuestionKind.LEGAL_BASIS:
-            sources = self._merge_sources(sources, self._legal_sources(c, result, selection), front=True)
+        hits = self._hit_sources(result.hits, question, mentions)
+
+        def search_rank(src: Source) -> int:
+            for rank, h in enumerate(result.hits):
+                if h.doc == src.doc and h.version == src.version and (
+                    ref_within(src.ref, h.ref) or ref_within(h.ref, src.ref)
+                ):
+                    return rank
+            return len(result.hits)
+
+        sources.sort(key=search_rank)  # of the statement's passages, the one search ranks best
+        # the statement's own passage leads when search agrees or the statement clearly
+        # matches; otherwise the best search result does (an answer never loses what
+        # search found), with the statement's passage right after it
+        confident = best.support >= 0.5 or best.lexical >= 0.75
+        lead_sources = (sources[:1] + hits[:1]) if confident else (hits[:1] + sources[:1])
+        extra = self._legal_sources(c, result, selection) if kind is QuestionKind.LEGAL_BASIS else []
+        sources = self._merge_sources(lead_sources, extra + sources[1:] + hits[1:])
         lead = c.label or f"{c.actor.label}: {c.action} {c.object}".strip()
         cite = self._cite(sources[0]) if sources else ""
         parts = [lead.rstrip(".") + "."]
@@ -300,8 +315,8 @@ class Answerer:
 
     # --- formatting ----------------------------------------------------------------------------
 
-    def _merge_sources(self, first: list[Source], more: list[Source], *, front: bool = False) -> list[Source]:
-        merged = (more + first) if front else (first + more)
+    def _merge_sources(self, first: list[Source], more: list[Source]) -> list[Source]:
+        merged = first + more
         out, seen = [], set()
         for s in merged:
             key = (s.doc, s.version, norm_ref(s.ref))

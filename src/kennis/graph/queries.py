@@ -217,6 +217,8 @@ def find_competences(
     evidence = _evidence(store)
     bases = _legal_bases(store)
     docs = None if all_editions else applicable_docs(store, day, selection)
+    # the selection names versions: a 2010 question reads the 2008 text of a document, not its 2013 text
+    versions = selection.version_ids if (selection is not None and not all_editions) else None
     alts = _alt_labels(store) if (action or object or domain) else {}
 
     def matches(value: str | None, iri: str | None, label: str | None) -> bool:
@@ -240,7 +242,7 @@ def find_competences(
             continue
         sources = evidence.get(s, [])
         if docs is not None:
-            sources = [x for x in sources if x.doc in docs]
+            sources = [x for x in sources if x.doc in docs and (versions is None or f"{x.doc}/{x.version}" in versions)]
             if not sources:
                 continue
         actor_ref = ActorRef(r["actor"] or "", r["actorLabel"] or "")
@@ -248,18 +250,19 @@ def find_competences(
             iri=s, actor=actor_ref, action=r["actionLabel"] or "", object=r["objectLabel"] or "",
             domain=r["domainLabel"] or "", condition=r["condition"] or "", modality=r["modality"] or "",
             legal_basis=tuple(bases.get(s, [])), on_behalf_of=r["behalfLabel"] or "",
-            editions=tuple(sorted({x.doc for x in sources})), sources=tuple(_sort_sources(sources)),
+            editions=tuple(sorted({x.doc for x in sources})), sources=tuple(_sort_sources(sources, dedupe=not all_editions)),
             label=r["label"] or "",
         )
     return sorted(grouped.values(), key=lambda c: (c.domain, c.action, c.object, c.iri))
 
 
-def _sort_sources(sources: Iterable[SourceRef]) -> list[SourceRef]:
+def _sort_sources(sources: Iterable[SourceRef], *, dedupe: bool = True) -> list[SourceRef]:
     # Most recent edition first: the answer cites the text in force before history. The
-    # same words in two versions of one document (the Aanwijzing 2008/2013) count once.
-    best: dict[tuple[str, str, str], SourceRef] = {}
+    # same words in two versions of one document (the Aanwijzing 2008/2013) count once,
+    # unless every edition is asked for (point-in-time readers need each version).
+    best: dict[tuple[str, ...], SourceRef] = {}
     for x in sources:
-        key = (x.doc, x.ref, x.quote)
+        key = (x.doc, x.ref, x.quote) if dedupe else (x.doc, x.version, x.ref, x.quote)
         if key not in best or x.version > best[key].version:
             best[key] = x
     return sorted(best.values(), key=lambda x: (x.version, x.doc), reverse=True)
