@@ -137,6 +137,10 @@ def part1(args, progress: Progress) -> dict:
         res["model_load_s"] = time.perf_counter() - t
         questions = _eval.load_questions(args.set)
         score = _eval.scorer()
+        t = time.perf_counter()
+        for q in questions:
+            searcher.embedder.embed_queries([q["question"]])
+        res["query_embed_ms"] = (time.perf_counter() - t) * 1000 / len(questions)
         res["quality"] = {"bm25": _eval.evaluate(questions, plain_bm25(searcher, corpus), score)}
         for mode in ("lexical", "dense", "fused"):
             r = _eval.evaluate(questions, lambda q, d: [h.to_dict() for h in searcher.search(
@@ -151,6 +155,7 @@ def part1(args, progress: Progress) -> dict:
                 lat.append((time.perf_counter() - t) * 1000)
         res["latency_ms"] = {"p50": pct(lat, 50), "p95": pct(lat, 95), "n": len(lat)}
         res["peak_rss_mb"] = peak_rss_mb()
+        res["load_avg"] = os.getloadavg()[0]
         res["index_mb"] = stats.bytes / 1e6
     finally:
         shutil.rmtree(data, ignore_errors=True)
@@ -241,7 +246,9 @@ def markdown(r1: dict, scale: list[dict]) -> str:
         f"| **index build from scratch** | **{b['total_s']:.1f} s** |",
         f"| rebuild, nothing changed (ingest + index; {r1['rebuild_embedded']} embedded) | {r1['rebuild_unchanged_s']:.1f} s |",
         "",
-        f"Peak memory (RSS) of the whole run: {r1['peak_rss_mb']:.0f} MB; index size {r1['index_mb']:.1f} MB.",
+        f"Peak memory (RSS) of the whole run: {r1['peak_rss_mb']:.0f} MB; index size {r1['index_mb']:.1f} MB. "
+        f"Load average while measuring: {r1['load_avg']:.1f} on 2 cores (other work ran beside it; "
+        "timings on an idle machine are lower).",
         f"Query latency, fused, model loaded ({r1['latency_ms']['n']} queries): "
         f"p50 {r1['latency_ms']['p50']:.0f} ms, p95 {r1['latency_ms']['p95']:.0f} ms.",
         "",
@@ -293,7 +300,6 @@ def main() -> int:
     progress = Progress()
 
     r1 = part1(args, progress)
-    # Query embedding alone, for the scale table's note.
     print(json.dumps({k: v for k, v in r1.items() if k != "quality"}, indent=1, default=str))
     print(f"{'ranking':8} {'recall@1':>9} {'recall@5':>9} {'mrr@10':>7}")
     for mode, m in r1["quality"].items():

@@ -16,7 +16,12 @@ from kennis.config import REPO_ROOT, Settings
 from kennis.progress import Progress
 
 pytest.importorskip("streamlit")
+from streamlit import config as st_config  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+# as in .streamlit/config.toml: no magic, so no ast.parse racing the model-loading thread
+# (Python 3.11.7, cpython#106905)
+st_config.set_option("runner.magicEnabled", False)
 
 APP = REPO_ROOT / "app.py"
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"

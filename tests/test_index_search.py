@@ -77,6 +77,10 @@ def test_filters_doc_and_kind(searcher):
     assert {h.doc for h in kind.hits} == {"BWBR9000003"}
     none = searcher.search("toezicht stallingen", doc="BWBR0000000", k=10)
     assert none.hits == ()
+    # A superseded edition asked for by name, without a date: its latest version.
+    old = searcher.search("wethouder", doc="BWBR9000001", k=10)
+    assert old.hits and {(h.doc, h.version) for h in old.hits} == {("BWBR9000001", "2012-06-01")}
+    assert any("vervangen" in n for n in old.notices)
 
 
 def test_one_hit_per_citation_unit(searcher):

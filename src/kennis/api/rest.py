@@ -20,6 +20,7 @@ from kennis.api.app import runtime
 from kennis.api.schemas import schema_for
 from kennis.errors import InvalidInputError
 from kennis.models import ActorCard, ActorRef, Answer, DocumentInfo, Passage, SearchResult
+from kennis.service import parse_date
 
 router = APIRouter(prefix="/api")
 
@@ -36,16 +37,6 @@ class _PassagesOut(BaseModel):
 
     passages: list[schema_for(Passage)]  # type: ignore[valid-type]
     notices: list[str]
-
-
-def parse_date(value: str | None) -> date | None:
-    """``YYYY-MM-DD`` → date (the same rule as the CLI)."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInputError(f"not a date: {value!r}", hint="use YYYY-MM-DD, e.g. 2010-01-01") from None
 
 
 def _text(value: str | None, name: str) -> str:
@@ -70,10 +61,7 @@ def search(
 ) -> Any:
     """Best passages first, each with its citation (doc, version, ref) and a snippet."""
     core = runtime(request).core()
-    args: list[Any] = [_text(q, "q"), k, parse_date(date), doc or None]
-    if kind:
-        args.append(kind)
-    return _json(core.search(*args).to_dict())
+    return _json(core.search(_text(q, "q"), k, parse_date(date), doc or None, kind or None).to_dict())
 
 
 @router.get("/ask", tags=["answers"], summary="Answer a question with sources",

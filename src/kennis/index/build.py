@@ -37,7 +37,6 @@ INDEX_DIRNAME = "index"
 #: BM25 parameters (Lucene scoring).
 BM25_K1 = 1.2
 BM25_B = 0.75
-UNIT_TEXT = 0
 
 _MEMBER = re.compile(r"^(artikel\s+\S+)\s+lid\s+\S+$", re.IGNORECASE)
 
@@ -99,14 +98,7 @@ def _lexical_unit_text(head_path: Sequence[str], texts: Sequence[str], expansion
     # The unit's own heading counts twice: headings name the subject of a section in
     # the words users ask with, and are short next to the body.
     own = head_path[-1] if head_path else ""
-    if UNIT_TEXT == 1:
-        parts = [own, own, *texts, *expansions]
-    elif UNIT_TEXT == 2:
-        parts = [heading_text(head_path), own, *texts, *expansions]
-    elif UNIT_TEXT == 3:
-        parts = [doc_label, own, own, *texts, *expansions]
-    else:
-        parts = [doc_label, heading_text(head_path), own, *texts, *expansions]
+    parts = [doc_label, heading_text(head_path), own, *texts, *expansions]
     return "\n".join(x for x in parts if x)
 
 

@@ -1,4 +1,4 @@
-"""Hybrid retrieval over the built index: BM25 (Dutch stems) + dense vectors, fused by rank.
+"""Hybrid retrieval over the built index: BM25 (Dutch stems) + dense vectors, fused by score.
 
 Every query is answered from the versions that point-in-time selection picks for its
 date (default: the most recent texts held), scored per citation unit, and returned with
@@ -61,6 +61,14 @@ class SearchOptions:
     mode: Mode = "fused"
 
 
+def _top_indices(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` largest scores, largest first (ties by index)."""
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, n)[:n]
+    return part[np.lexsort((part, -scores[part]))]
+
+
 def fuse(signals: Sequence[tuple[float, dict[int, float]]], method: str = "score") -> dict[int, float]:
     """Combine per-unit scores of several signals (weight, {unit: score}) into one score."""
     fused: dict[int, float] = {}
@@ -110,7 +118,8 @@ class Searcher:
         self._embedder = embedder
         self._dense = None
         self._lock = threading.Lock()
-        self._masks: dict[tuple, tuple[np.ndarray, np.ndarray, Selection]] = {}
+        self._masks: dict[tuple, tuple[np.ndarray, np.ndarray, tuple[str, ...]]] = {}
+        self._selectors: dict[int, tuple] = {}
         self._unit_version = [f'{u["doc"]}/{u["version"]}' for u in self.units]
         self._row_version = [f'{r["doc"]}/{r["version"]}' for r in self.rows]
 
@@ -159,13 +168,24 @@ class Searcher:
 
     # --- selection -------------------------------------------------------------------------
 
-    def _allowed(self, opts: SearchOptions) -> tuple[np.ndarray, np.ndarray, Selection]:
+    def _allowed(self, opts: SearchOptions) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+        """Masks of the units and passage rows a search may return, and its notices."""
         key = (opts.day, opts.doc, opts.kind)
         hit = self._masks.get(key)
         if hit is not None:
             return hit
         selection = self._select(opts.day)
-        versions = selection.version_ids
+        notices = list(selection.notices())
+        versions = set(selection.version_ids)
+        if opts.doc and opts.day is None and not any(v.split("/")[0] == opts.doc for v in versions):
+            # Asking for one document without a date means its text, even when a newer
+            # edition supersedes it: read its latest version, and say so.
+            held = sorted({v for v in self._row_version if v.split("/")[0] == opts.doc})
+            if held:
+                versions.add(held[-1])
+                label = next(r["doc_title"] for r in self.rows if r["doc"] == opts.doc)
+                notices.append(f"{label} is vervangen door een nieuwere editie; gezocht is in de "
+                               f"versie van {held[-1].split('/')[1]}.")
         unit_mask = np.array([v in versions for v in self._unit_version], dtype=bool)
         row_mask = np.array([v in versions for v in self._row_version], dtype=bool)
         if opts.doc:
@@ -177,8 +197,9 @@ class Searcher:
             row_mask &= np.array([r["kind"] == opts.kind for r in self.rows], dtype=bool)
         if len(self._masks) > 256:
             self._masks.clear()
-        self._masks[key] = (unit_mask, row_mask, selection)
-        return unit_mask, row_mask, selection
+        result = (unit_mask, row_mask, tuple(notices))
+        self._masks[key] = result
+        return result
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -194,28 +215,42 @@ class Searcher:
         return scores
 
     def _dense_scores(self, text: str, row_mask: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query to every allowed passage row (-inf elsewhere)."""
-        import faiss
-
+        """Cosine similarity of the query to the best allowed passage rows (-inf elsewhere)."""
         q = self.embedder.embed_queries([text])
-        allowed = np.flatnonzero(row_mask)
         out = np.full(len(self.rows), -np.inf, dtype=np.float32)
-        if len(allowed) == 0:
+        n_allowed = int(row_mask.sum())
+        if n_allowed == 0:
             return out
-        k = min(len(allowed), max(_DEPTH * 4, 400))
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
-        sims, ids = self.dense.search(q, k, params=params)
+        k = min(n_allowed, _DEPTH * 8)
+        sims, ids = self.dense.search(q, k, params=self._selector(row_mask, n_allowed))
         keep = ids[0] >= 0
         out[ids[0][keep]] = sims[0][keep]
         return out
 
+    def _selector(self, row_mask: np.ndarray, n_allowed: int):
+        """FAISS search parameters restricting to the allowed rows (cached per mask)."""
+        if n_allowed == len(row_mask):
+            return None
+        key = id(row_mask)
+        cached = self._selectors.get(key)
+        if cached is None or cached[0] is not row_mask:
+            import faiss
+
+            ids = np.flatnonzero(row_mask).astype(np.int64)
+            sel = faiss.IDSelectorBatch(ids)
+            # The parameters keep a reference to the selector; keep the ids alive too.
+            cached = (row_mask, faiss.SearchParameters(sel=sel), sel, ids)
+            if len(self._selectors) > 64:
+                self._selectors.clear()
+            self._selectors[key] = cached
+        return cached[1]
+
     @staticmethod
     def _top_units(scores: np.ndarray, mask: np.ndarray, depth: int = _DEPTH) -> dict[int, float]:
         """The ``depth`` best positive-scoring allowed units with their scores."""
-        s = np.where(mask, scores, -np.inf)
-        idx = np.flatnonzero(np.isfinite(s) & (s > 0))
-        top = idx[np.argsort(-s[idx], kind="stable")[:depth]]
-        return {int(u): float(s[u]) for u in top}
+        s = np.where(mask & (scores > 0), scores, -np.inf)
+        top = _top_indices(s, depth)
+        return {int(u): float(s[u]) for u in top if np.isfinite(s[u])}
 
     def search(self, query: str, opts: SearchOptions | None = None, **kw: Any) -> SearchResult:
         """Search ``query``; keyword arguments override ``opts`` (k, day, doc, kind, mode)."""
@@ -232,8 +267,7 @@ class Searcher:
         if opts.k < 1 or opts.k > 1000:
             raise InvalidInputError(f"k moet tussen 1 en 1000 liggen, niet {opts.k}")
         text = " ".join(query.split())[:_ANALYSED_CHARS]
-        unit_mask, row_mask, selection = self._allowed(opts)
-        notices = tuple(selection.notices())
+        unit_mask, row_mask, notices = self._allowed(opts)
 
         expansions = self.abbreviations.expand(text)
         terms = self.analyzer.terms(text)
@@ -274,16 +308,23 @@ class Searcher:
     def _top_units_by_rows(self, row_scores: np.ndarray, row_mask: np.ndarray, *,
                            positive: bool = True, depth: int = _DEPTH) -> dict[int, float]:
         """Units scored by their best allowed passage, the ``depth`` best, best first."""
-        s = np.where(row_mask, row_scores, -np.inf)
-        valid = np.isfinite(s) & ((s > 0) if positive else True)
-        idx = np.flatnonzero(valid)
+        keep = row_mask & (row_scores > 0) if positive else row_mask
+        s = np.where(keep, row_scores, -np.inf)
         out: dict[int, float] = {}
-        for row in idx[np.argsort(-s[idx], kind="stable")]:
-            u = int(self.unit_of_row[row])
-            if u not in out:
-                out[u] = float(s[row])
-                if len(out) >= depth:
+        # Units have few passages each, so the best 8×depth passages nearly always
+        # hold ``depth`` distinct units; fall back to all rows when they do not.
+        for limit in (depth * 8, len(s)):
+            out.clear()
+            for row in _top_indices(s, limit):
+                if not np.isfinite(s[row]):
                     break
+                u = int(self.unit_of_row[row])
+                if u not in out:
+                    out[u] = float(s[row])
+                    if len(out) >= depth:
+                        return out
+            if limit >= len(s):
+                break
         return out
 
     def _best_row(self, ui: int, row_dense: np.ndarray | None, row_lex: np.ndarray | None) -> int:

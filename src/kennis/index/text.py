@@ -37,6 +37,9 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
+    # The classic Snowball Dutch (Porter) stemmer: PyStemmer's newer "dutch" algorithm
+    # strips prefixes and conflates unrelated words (gezag → zag, eenheden → een,
+    # enige → een), which measurably hurt retrieval here.
     import Stemmer
 
     return Stemmer.Stemmer("dutch_porter")
