@@ -571,7 +571,6 @@ def _section_label(s: Any) -> str:
 
 
 def read_section(k: Any, doc: str, version: str) -> None:
-    from kennis.views import cite_ref
 
     sections = k.toc(doc, version=version)
     refs = [s.ref for s in sections]

@@ -75,3 +75,41 @@ def test_sentences_are_exact_substrings() -> None:
     parts = sentences(text)
     assert parts == ["Eerste zin.", "Tweede zin;", "derde deel!", "Vierde regel zonder punt"]
     assert all(p in text for p in parts)
+
+
+def _answer():
+    from kennis.models import Answer, Source
+
+    return Answer(question="Wie?", answer="De HOvJ.", kind="wie",
+                  sources=(Source("D", "2015-01-01", "4.2", "De HOvJ draagt het gezag.", "D/2015-01-01/4.2/1"),))
+
+
+def test_rephrase_takes_a_cited_reply_and_keeps_sources() -> None:
+    import httpx
+
+    from kennis.answer.rephrase import rephrase
+
+    seen = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen["url"] = str(request.url)
+        return httpx.Response(200, json={"choices": [{"message": {"content": "De hoofdofficier [1]."}}]})
+
+    out = rephrase(_answer(), "http://llm.invalid/v1", client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert seen["url"] == "http://llm.invalid/v1/chat/completions"
+    assert out.answer == "De hoofdofficier [1]." and out.sources == _answer().sources
+
+
+@pytest.mark.parametrize("reply", [500, "Zonder bronverwijzing."])
+def test_rephrase_keeps_the_composed_answer_on_failure(reply) -> None:
+    import httpx
+
+    from kennis.answer.rephrase import rephrase
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if reply == 500:
+            return httpx.Response(500)
+        return httpx.Response(200, json={"choices": [{"message": {"content": reply}}]})
+
+    out = rephrase(_answer(), "http://llm.invalid/v1", client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert out == _answer()

@@ -69,7 +69,7 @@ def stores(server, graph_file):
 QUERIES = [
     f"SELECT ?s ?l WHERE {{ ?s <{EX}label> ?l }} ORDER BY ?s",
     f"SELECT ?a ?b WHERE {{ ?a <{EX}knows> ?b . ?b <{EX}age> ?age FILTER(?age > 40) }} ORDER BY ?a",
-    f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g ORDER BY ?g",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
     f"SELECT ?s ?x WHERE {{ ?s <{EX}label> ?l OPTIONAL {{ ?s <{EX}nope> ?x }} }} ORDER BY ?s LIMIT 3",
 ]
 

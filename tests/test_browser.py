@@ -11,7 +11,6 @@ Needs ``apt-get install -y chromium`` (never a browser downloaded by Playwright)
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys

@@ -240,7 +240,13 @@ class Kennis:
 
     def ask(self, question: str, date: date | str | None = None) -> Answer:
         """A Dutch answer naming the competent actor(s), with the passages it rests on."""
-        return self.answerer.ask(question, parse_date(date))
+        answer = self.answerer.ask(question, parse_date(date))
+        if self.settings.llm_endpoint:
+            from kennis.answer.rephrase import rephrase
+
+            answer = rephrase(answer, self.settings.llm_endpoint, self.settings.llm_model,
+                              timeout=self.settings.query_timeout_s)
+        return answer
 
     # --- corpus ------------------------------------------------------------------------------
 

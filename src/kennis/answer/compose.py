@@ -27,7 +27,6 @@ from kennis.models import (
     Competence,
     ExplanationStep,
     Hit,
-    Passage,
     SearchResult,
     Selection,
     Source,

@@ -9,7 +9,6 @@ routes do not depend on the core's keyword names.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Path, Query, Request

@@ -186,7 +186,7 @@ def parse_markdown(text: str, doc: str, version: str) -> ParsedVersion:
         stack[-1] = (stack[-1][0], updated)
         current = updated
 
-    for lineno, raw_line in enumerate(lines, 1):
+    for raw_line in lines:
         line = raw_line.rstrip()
         stripped = line.strip()
         if not stripped:

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from kennis.errors import KennisError, QueryError, QueryTimeoutError, ResultTooLargeError
-from kennis.graph import formats as F
 from kennis.graph.executor import (
     BusyError,
     Limits,
