@@ -159,4 +159,6 @@ def test_deep_link_opens_section(server: str, page) -> None:
     main = page.locator("section.stMain, [data-testid='stMain']").first
     expect(main.get_by_role("heading", name="Documenten")).to_be_visible(timeout=30_000)
     expect(main.get_by_text("Taken en bevoegdheden").first).to_be_visible(timeout=30_000)
+    # the section's own words, not a loading placeholder, are on the page
+    expect(main.get_by_text("draagt hierover het gezag").first).to_be_visible(timeout=30_000)
     _shot(page, "04-document")

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
-from kennis.index.text import fold, is_abbreviation_form, stopwords
+from kennis.index.text import _stemmer, fold, is_abbreviation_form, stopwords
 
 _WORD = re.compile(r"\w+(?:[.\-]\w+)*")
 
@@ -40,15 +39,9 @@ class Mention:
     exact: bool = True
 
 
-@lru_cache(maxsize=1)
-def _stem_word():
-    import Stemmer
-
-    return Stemmer.Stemmer("dutch").stemWord
-
-
 def _norm(word: str) -> str:
-    return _stem_word()(fold(word))
+    # the search analyzer's stemmer: one notion of "the same word" across kennis
+    return _stemmer().stemWord(fold(word))
 
 
 def edit_distance_at_most(a: str, b: str, limit: int) -> bool:

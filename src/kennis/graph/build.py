@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from kennis.config import Settings
 from kennis.graph import abox as abox_mod
@@ -57,14 +57,9 @@ def build_graph(
     linker = MentionLinker(lexicon_from_curation(curation, for_linking=True))
     cgraph = corpus_graph(corpus, linker)
 
-    ds = Dataset(default_union=False)
-    for name, g in ((GRAPH.tbox, tbox), (GRAPH.abox, abox), (GRAPH.corpus, cgraph), (GRAPH.inferred, inferred)):
-        target = ds.graph(URIRef(name))
-        for t in g:
-            target.add(t)
     path = out_dir / GRAPH_FILE
     tmp = path.with_suffix(".nq.tmp")
-    ds.serialize(tmp, format="nquads", encoding="utf-8")
+    write_nquads(tmp, ((GRAPH.tbox, tbox), (GRAPH.abox, abox), (GRAPH.corpus, cgraph), (GRAPH.inferred, inferred)))
     tmp.replace(path)
     step("graph: computing statistics")
     from kennis.graph.store import OxigraphStore
@@ -75,6 +70,22 @@ def build_graph(
     stats["coverage_2015_ch2_6"] = coverage_2015(corpus, resolution)
     (out_dir / STATS_FILE).write_text(json.dumps(stats, indent=2, ensure_ascii=False), encoding="utf-8")
     return stats
+
+
+def write_nquads(path: Path, graphs: Iterable[tuple[URIRef, Graph]]) -> None:
+    """Write each graph as the named graph ``name`` of one N-Quads file.
+
+    Serialised graph by graph with the N-Triples writer, each line given its graph name:
+    rdflib's N-Quads writer goes through the deprecated ``Dataset.contexts``, and copying
+    every triple into a ``Dataset`` first only doubled the memory.
+    """
+    with path.open("w", encoding="utf-8") as out:
+        for name, graph in graphs:
+            text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            for line in text.splitlines():
+                # An N-Triples line is "S P O ." (newlines inside literals are escaped).
+                if line.endswith(" ."):
+                    out.write(f"{line[:-2]} <{name}> .\n")
 
 
 def coverage_2015(corpus: Any, resolution: abox_mod.Resolution, doc: str = "BWBR0036811") -> dict[str, Any]:

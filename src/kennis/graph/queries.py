@@ -185,8 +185,21 @@ def _legal_bases(store: TripleStore) -> dict[str, list[str]]:
           OPTIONAL { ?lb a kb:Document ; rdfs:label ?docLabel }
         }""")
     out: dict[str, list[str]] = defaultdict(list)
+    doc_labels: dict[str, str] | None = None
+    section_prefix = ids.ID_BASE + "section/"
     for r in rows:
-        text = " ".join(x for x in (r["docLabel"], r["ref"]) if x) or (r["lb"] or "")
+        doc_label, ref = r["docLabel"], r["ref"]
+        lb = r["lb"] or ""
+        if not doc_label and lb.startswith(section_prefix):
+            # an article member ("artikel 16 lid 3") is cited below the sections the graph holds
+            if doc_labels is None:
+                doc_labels = {
+                    d["id"] or "": d["label"] or ""
+                    for d in _q(store, "SELECT ?id ?label WHERE { ?d a kb:Document ; kb:doc ?id ; rdfs:label ?label }")
+                }
+            doc, _version, slug = (lb[len(section_prefix):].split("/") + ["", ""])[:3]
+            doc_label, ref = doc_labels.get(doc, doc), slug.replace("-", " ")
+        text = " ".join(x for x in (doc_label, ref) if x) or lb
         if text not in out[r["s"] or ""]:
             out[r["s"] or ""].append(text)
     return out

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.collection import Collection
 
-from kennis.graph.vocab import KB
-
+from kennis import ids
 from kennis.errors import ValidationError
+from kennis.graph.vocab import DCTERMS, KB, OWL, RDF, RDFS
 
 
 #: Bookkeeping of sources: no axiom uses it, and it would put every cited passage and
@@ -58,9 +58,12 @@ def reason(tbox: Graph, abox: Graph) -> Graph:
             with onto:
                 sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
+            culprits = diagnose(data)
+            detail = "".join(f"\n  - {c}" for c in culprits)
             raise ValidationError(
-                "the knowledge graph is inconsistent under HermiT",
-                hint="a statement or actor violates an axiom (disjoint classes, functional property...)",
+                "the knowledge graph is inconsistent under HermiT" + (detail or " (no simple cause found)"),
+                hint="a statement or actor violates an axiom (disjoint classes, functional property...); "
+                "fix it in ontology/abox/*.toml",
             ) from exc
         except (FileNotFoundError, OSError, getattr(owlready2, "OwlReadyJavaError", OSError)) as exc:
             raise ValidationError(f"could not run HermiT: {exc}", hint="Java 17 must be on PATH") from exc
@@ -74,3 +77,95 @@ def reason(tbox: Graph, abox: Graph) -> Graph:
                 if isinstance(o, URIRef):
                     inferred.add((s, p, o))
     return inferred
+
+
+def _short(node: object) -> str:
+    text = str(node)
+    if text.startswith(ids.ID_BASE):
+        return text[len(ids.ID_BASE):]
+    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
+
+
+def diagnose(data: Graph) -> list[str]:
+    """Name the individuals that explain an inconsistency, as far as a cheap check can.
+
+    HermiT only says *that* the graph is inconsistent. The usual cause in a curated ABox
+    is an individual that ends up in two disjoint classes, through its asserted types or
+    the domain and range of the properties used on it (an organisation given a
+    ``held_by``, a statement in two domains): those are found here with RDFS-level
+    typing, and a statement with two values of a functional property that are declared
+    different. Returns readable lines; empty when the cause is subtler.
+    """
+    subclass: dict[URIRef, set[URIRef]] = {}
+    for c, sup in data.subject_objects(RDFS.subClassOf):
+        if isinstance(c, URIRef) and isinstance(sup, URIRef):
+            subclass.setdefault(c, set()).add(sup)
+
+    def supers(cls: URIRef) -> set[URIRef]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sup in subclass.get(todo.pop(), ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    subprop: dict[URIRef, set[URIRef]] = {}
+    for p, sup in data.subject_objects(RDFS.subPropertyOf):
+        subprop.setdefault(p, set()).add(sup)
+
+    def prop_supers(prop: URIRef) -> set[URIRef]:
+        seen, todo = {prop}, [prop]
+        while todo:
+            for sup in subprop.get(todo.pop(), ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    # why[individual][class] = the reason it is in that class (first one found)
+    why: dict[URIRef, dict[URIRef, str]] = {}
+
+    def put(ind: object, cls: object, reason: str) -> None:
+        if isinstance(ind, URIRef) and isinstance(cls, URIRef):
+            for c in supers(cls):
+                why.setdefault(ind, {}).setdefault(c, reason)
+
+    for s, cls in data.subject_objects(RDF.type):
+        put(s, cls, f"typed {_short(cls)}")
+    for s, p, o in data:
+        if p == RDF.type or not isinstance(p, URIRef):
+            continue
+        for q in prop_supers(p):
+            for d in data.objects(q, RDFS.domain):
+                put(s, d, f"subject of {_short(p)}")
+            if isinstance(o, URIRef):
+                for r in data.objects(q, RDFS.range):
+                    put(o, r, f"value of {_short(p)} of {_short(s)}")
+
+    disjoint: set[frozenset[URIRef]] = set()
+    for a, b in data.subject_objects(OWL.disjointWith):
+        disjoint.add(frozenset((a, b)))
+    for node in data.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(data, data.value(node, OWL.members)))
+        disjoint |= {frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:]}
+    different: set[frozenset[URIRef]] = set()
+    for node in data.subjects(RDF.type, OWL.AllDifferent):
+        members = list(Collection(data, data.value(node, OWL.distinctMembers)))
+        different |= {frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:]}
+
+    out: list[str] = []
+    for ind, classes in sorted(why.items()):
+        for pair in sorted(disjoint, key=lambda p: sorted(map(str, p))):
+            a, b = sorted(pair, key=str)
+            if a in classes and b in classes:
+                out.append(
+                    f"{_short(ind)} is both {_short(a)} ({classes[a]}) and {_short(b)} ({classes[b]}), "
+                    "which are disjoint"
+                )
+    for prop in sorted(data.subjects(RDF.type, OWL.FunctionalProperty)):
+        for s in sorted(set(data.subjects(prop, None))):
+            values = sorted(set(data.objects(s, prop)), key=str)
+            if any(frozenset((x, y)) in different for i, x in enumerate(values) for y in values[i + 1:]):
+                out.append(f"{_short(s)} has more than one {_short(prop)}: {', '.join(map(_short, values))}")
+    return out

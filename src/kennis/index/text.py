@@ -73,6 +73,7 @@ class Analyzer:
         self.abbreviations = frozenset(abbreviations)
         self.vocabulary = frozenset(vocabulary)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._word_cache: dict[str, str | None] = {}
 
     def _word_terms(self, word: str) -> tuple[str, ...]:
         got = self._cache.get(word)
@@ -104,6 +105,16 @@ class Analyzer:
                 if cand and len(cand) >= 4 and cand in vocab and cand not in stopwords():
                     return [cand, right, *self._split(right, depth - 1)]
         return []
+
+    def word_term(self, word: str) -> str | None:
+        """The first index term of one word as written (cached; used to highlight snippets)."""
+        got = self._word_cache.get(word, False)
+        if got is False:
+            terms = self.terms(word)
+            got = terms[0] if terms else None
+            if len(self._word_cache) < 200_000:
+                self._word_cache[word] = got
+        return got
 
     def terms(self, text: str) -> list[str]:
         out: list[str] = []
@@ -296,7 +307,7 @@ def snippet(text: str, query_terms: Sequence[str], analyzer: Analyzer, *, width:
     if not text:
         return ""
     words = list(_WORD.finditer(text))
-    hits = [m for m in words if (t := analyzer.terms(m.group(0))) and t[0] in wanted]
+    hits = [m for m in words if analyzer.word_term(m.group(0)) in wanted]
     start = 0
     if hits and len(text) > width:
         # Slide over hit positions and keep the window holding the most hits.
