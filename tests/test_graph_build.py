@@ -171,3 +171,38 @@ def test_reasoner_infers_mandate_chain(corpus, settings, tmp_path):
         "<https://w3id.org/kennis/id/actor/minister-test> }"
     )
     assert actor_card(store, "SC").acts_on_behalf_of
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+def test_inconsistent_graph_fails_naming_the_individual(corpus, settings, tmp_path):
+    # kb:functionHeldBy has domain kb:Functionary: giving it to the gemeente (an
+    # Organisation) puts it in two disjoint classes. SHACL has nothing to say about it;
+    # only HermiT sees the contradiction.
+    abox = _broken_abox(tmp_path, 'type = "Organisation"\n', 'type = "Organisation"\nheld_by = "sc"\n')
+    with pytest.raises(ValidationError) as err:
+        build_graph(corpus, settings, tmp_path / "kb", abox_dir=abox, reasoning=True)
+    msg = str(err.value)
+    assert "inconsistent under HermiT" in msg
+    assert "actor/gemeente is both" in msg and "disjoint" in msg
+    assert not (tmp_path / "kb" / "graph.nq").exists()
+
+
+def test_diagnose_names_statement_in_two_disjoint_domains():
+    from rdflib import Graph
+
+    from kennis.graph.assemble import load_tbox
+    from kennis.graph.reason import diagnose
+    from kennis.graph.vocab import KB, RDF, competence_iri, concept_iri
+
+    data = Graph()
+    for t in load_tbox():
+        data.add(t)
+    s = competence_iri("both-domains")
+    data.add((s, RDF.type, KB.Competence))
+    data.add((s, RDF.type, KB.RijksdomeinCompetence))
+    data.add((s, RDF.type, KB.DecentraalDomeinCompetence))
+    data.add((s, KB.inDomain, concept_iri("rijksdomein")))
+    data.add((s, KB.inDomain, concept_iri("decentraal-domein")))
+    found = diagnose(data)
+    assert any(line.startswith("competence/both-domains is both") for line in found)
+    assert any("competence/both-domains has more than one inDomain" in line for line in found)

@@ -52,7 +52,7 @@ _FUSION = "score"
 #: has sections under it (``5 Uitgelicht: rijksdomein`` over 5.1, 5.2...) mostly introduces
 #: them; the subsection that says the thing governs, so the intro's score is multiplied by
 #: ``_INTRO_WEIGHT``. Derived from the heading structure alone.
-_INTRO_WEIGHT = 0.8
+_INTRO_WEIGHT = 1.0
 _INTRO_CHARS = 800
 
 
