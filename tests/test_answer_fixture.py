@@ -77,3 +77,11 @@ def test_cli_ask_batch_contract(kennis: Kennis, tmp_path: Path, capsys: pytest.C
     assert {"iri", "label", "alt_labels"} <= set(rows[0]["actors"][0])
     assert {"doc", "version", "ref", "quote"} <= set(rows[0]["sources"][0])
     assert rows[1]["actors"] == []
+
+
+def test_change_question_quotes_both_editions(kennis: Kennis) -> None:
+    answer = kennis.ask("Wat is er veranderd aan de taken en bevoegdheden tussen 2010 en 2015?")
+    assert answer.kind == "wijziging" and answer.answered
+    assert [s.doc for s in answer.sources[:2]] == ["BWBR9000002", "BWBR9000001"]
+    assert "stond" in answer.answer
+    assert all(_quote_in_passage(kennis, s) for s in answer.sources)

@@ -223,8 +223,8 @@ class Kennis:
 
         searcher = self.searcher
 
-        def search(text: str, k: int, day: date | None) -> SearchResult:
-            return searcher.search(text, k=k, day=day)
+        def search(text: str, k: int, day: date | None, doc: str | None = None) -> SearchResult:
+            return searcher.search(text, k=k, day=day, doc=doc)
 
         vocab = searcher.bm25_units.vocab_dict
         settings = self.settings

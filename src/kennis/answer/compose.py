@@ -47,7 +47,8 @@ class GraphFacts(Protocol):
     def competences(self) -> list[Competence]: ...
 
 
-SearchFn = Callable[[str, int, date | None], SearchResult]
+#: ``search(text, k, day, doc=None)``: the hybrid search of the index.
+SearchFn = Callable[..., SearchResult]
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ class Answerer:
             ranked = self.rank_statements(text, kind, mentions, result, selection)
             if ranked and ranked[0].score > 0:
                 return self._from_statements(question, kind, ranked, mentions, result, selection, notices)
+        if kind is QuestionKind.CHANGE:
+            change = self._from_change(question, mentions, result, selection, notices)
+            if change is not None:
+                return change
         return self._from_passages(question, kind, mentions, result, selection, notices)
 
     # --- statements ----------------------------------------------------------------------------
@@ -272,6 +277,84 @@ class Answerer:
             if len(out) >= 2:
                 break
         return out
+
+    # --- changes between editions --------------------------------------------------------------
+
+    def _editions_compared(self, question: str, result: SearchResult) -> tuple[str, str] | None:
+        """(older, newer) editions with text of the work the question is about.
+
+        Years in the question name editions (``tussen 2008 en 2015``); one year names the
+        newer edition, compared with the one it replaced; none compares the edition of the
+        best search result with its predecessor.
+        """
+        manifest = self.corpus.manifest
+        work = manifest.document(result.hits[0].doc).work
+        if work is None:
+            return None
+        editions = manifest.editions(work)
+        held = [d for d in editions if d.has_text]
+        by_year = {d.valid_from.year: d.id for d in held if d.valid_from}
+        years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", question)]
+        if any(d.valid_from and d.valid_from.year in years and not d.has_text for d in editions):
+            return None  # an edition whose text is not held cannot be compared
+        named = [by_year[y] for y in years if y in by_year]
+        order = [d.id for d in held]
+        if len(named) >= 2:
+            a, b = sorted(named[:2], key=order.index)
+            return (a, b) if a != b else None
+        newer = named[0] if named else next((h.doc for h in result.hits if h.doc in order), None)
+        if newer is None or order.index(newer) == 0:
+            return None
+        return order[order.index(newer) - 1], newer
+
+    def _from_change(self, question: str, mentions: Sequence[Mention], result: SearchResult,
+                     selection: Selection, notices: tuple[str, ...]) -> Answer | None:
+        from kennis.compare import align_sections, diff_words, section_text
+
+        pair = self._editions_compared(question, result)
+        if pair is None:
+            return None
+        old_doc, new_doc = pair
+        manifest = self.corpus.manifest
+        old_info, new_info = manifest.document(old_doc), manifest.document(new_doc)
+
+        def best_in(doc: str) -> Hit | None:
+            # read the edition as it stood at its latest version held
+            day = manifest.document(doc).versions[-1].date
+            return next(iter(self.search(question, 1, day, doc).hits), None)
+
+        hit = best_in(new_doc)
+        if hit is None:
+            return None
+        new_pv = self.corpus.version_for(new_doc, hit.version)
+        old_pv = self.corpus.version_for(old_doc)
+        # the provision's counterpart by structure and wording; else what the old edition says on the question
+        counterpart = next((a for a, b, _ in align_sections(old_pv, new_pv) if b is not None and a is not None
+                            and norm_ref(b.ref) == norm_ref(hit.ref)), None)
+        q_terms = set(self.analyzer.terms(question)) | {t for m in mentions for t in self.analyzer.terms(m.label)}
+        if counterpart is not None:
+            old_passages = [p for p in old_pv.passages if ref_within(p.ref, counterpart.ref)]
+            best_old = max(old_passages, key=lambda p: len(q_terms & set(self.analyzer.terms(p.text))))
+            old_ref, old_text, old_pid, old_title = best_old.ref, best_old.text, best_old.id, best_old.title
+        else:
+            old_hit = best_in(old_doc)
+            if old_hit is None:
+                return None
+            old_ref, old_text, old_pid, old_title = old_hit.ref, old_hit.text, old_hit.id, old_hit.title
+        new_source = Source(hit.doc, hit.version, hit.ref, self.best_sentences(hit.text, q_terms), hit.id, hit.title)
+        old_source = Source(old_doc, old_pv.version, old_ref, self.best_sentences(old_text, q_terms), old_pid, old_title)
+        where = lambda src: self._cite(src).split(", ", 1)[-1]  # noqa: E731
+        body = (f"{new_info.label}, {where(new_source)}: “{new_source.quote}” "
+                f"In {old_info.label} ({where(old_source)}) stond: “{old_source.quote}”")
+        if counterpart is not None:
+            _, _, ratio = diff_words(section_text(old_pv, counterpart.ref), section_text(new_pv, hit.ref))
+            body += f" Van de tekst van deze paragraaf is {round(100 * ratio)} % gelijk gebleven."
+        sources = [new_source, old_source]
+        sources = self._merge_sources(sources, self._hit_sources(result.hits, question, mentions))
+        return Answer(
+            question=question, answer=body, kind=QuestionKind.CHANGE.value, sources=tuple(sources[:5]),
+            date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
+        )
 
     # --- passages ------------------------------------------------------------------------------
 

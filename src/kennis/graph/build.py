@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rdflib import Graph, URIRef
 
 from kennis.config import Settings
 from kennis.graph import abox as abox_mod
 from kennis.graph.assemble import (
-    MentionLinker, abox_graph, corpus_graph, lexicon_from_curation, load_shapes, load_tbox,
+    MentionLinker,
+    abox_graph,
+    corpus_graph,
+    lexicon_from_curation,
+    load_shapes,
+    load_tbox,
 )
 from kennis.graph.validate import check_shapes, check_sources, passage_stub
 from kennis.graph.vocab import GRAPH, passage_iri
@@ -62,8 +68,8 @@ def build_graph(
     write_nquads(tmp, ((GRAPH.tbox, tbox), (GRAPH.abox, abox), (GRAPH.corpus, cgraph), (GRAPH.inferred, inferred)))
     tmp.replace(path)
     step("graph: computing statistics")
-    from kennis.graph.store import OxigraphStore
     from kennis.graph.queries import graph_stats
+    from kennis.graph.store import OxigraphStore
 
     stats = graph_stats(OxigraphStore.from_file(path))
     stats["inferred_triples"] = len(inferred)

@@ -8,9 +8,8 @@ literals are outside HermiT's datatype map.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-
-from typing import Iterable
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
@@ -18,7 +17,6 @@ from rdflib.collection import Collection
 from kennis import ids
 from kennis.errors import ValidationError
 from kennis.graph.vocab import DCTERMS, KB, OWL, RDF, RDFS
-
 
 #: Bookkeeping of sources: no axiom uses it, and it would put every cited passage and
 #: evidence record into the reasoner (HermiT time grows quickly with individuals).

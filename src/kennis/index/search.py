@@ -48,12 +48,6 @@ _DENSE_WEIGHT = 0.4
 #: On the dev questions CombSUM beat RRF at every weight tried (BM25 margins carry
 #: information that ranks throw away), so it is the default.
 _FUSION = "score"
-#: Parent-intro prior: a unit whose own text is short (below ``_INTRO_CHARS``) and that
-#: has sections under it (``5 Uitgelicht: rijksdomein`` over 5.1, 5.2...) mostly introduces
-#: them; the subsection that says the thing governs, so the intro's score is multiplied by
-#: ``_INTRO_WEIGHT``. Derived from the heading structure alone.
-_INTRO_WEIGHT = 1.0
-_INTRO_CHARS = 800
 
 
 @dataclass(frozen=True)
@@ -119,7 +113,6 @@ class Searcher:
         vocabulary = json.loads(vocab_path.read_text(encoding="utf-8")) if vocab_path.is_file() else []
         self.analyzer = Analyzer(abbreviations=(fold(k) for k in self.abbreviations.entries), vocabulary=vocabulary)
         self._glossary = np.array([bool(u.get("glossary")) for u in self.units], dtype=bool)
-        self._prior = self._structure_prior()
         self.bm25_units = bm25s.BM25.load(str(index_dir / "bm25_units"), show_progress=False)
         self.bm25_passages = bm25s.BM25.load(str(index_dir / "bm25_passages"), show_progress=False)
         self._embedder = embedder
@@ -129,39 +122,6 @@ class Searcher:
         self._selectors: dict[int, tuple] = {}
         self._unit_version = [f'{u["doc"]}/{u["version"]}' for u in self.units]
         self._row_version = [f'{r["doc"]}/{r["version"]}' for r in self.rows]
-
-    def _structure_prior(self) -> np.ndarray:
-        """Per-unit factor on the fused score, from the heading structure (see ``_INTRO_WEIGHT``)."""
-        paths: list[tuple[str, ...]] = []
-        for u in self.units:
-            # The unit's heading is the deepest heading all its passages share.
-            common = tuple(self.rows[u["rows"][0]].get("path") or ())
-            for r in u["rows"][1:]:
-                other = tuple(self.rows[r].get("path") or ())
-                n = 0
-                while n < min(len(common), len(other)) and common[n] == other[n]:
-                    n += 1
-                common = common[:n]
-            paths.append(common)
-        has_children = np.zeros(len(self.units), dtype=bool)
-        by_version: dict[str, set[tuple[str, ...]]] = {}
-        for ui, path in enumerate(paths):
-            if path:
-                by_version.setdefault(self._unit_key(ui), set()).add(path)
-        for ui, path in enumerate(paths):
-            if not path:
-                continue
-            siblings = by_version.get(self._unit_key(ui), set())
-            # A child is a unit whose heading path extends this one by one heading.
-            has_children[ui] = any(len(q) == len(path) + 1 and q[: len(path)] == path for q in siblings)
-        own = np.array([sum(len(self.rows[r]["text"]) for r in u["rows"]) for u in self.units])
-        prior = np.ones(len(self.units), dtype=np.float64)
-        prior[has_children & (own < _INTRO_CHARS)] = _INTRO_WEIGHT
-        return prior
-
-    def _unit_key(self, ui: int) -> str:
-        u = self.units[ui]
-        return f'{u["doc"]}/{u["version"]}'
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -331,7 +291,6 @@ class Searcher:
             if self._glossary[ui]:
                 # A list of abbreviations names everything and governs nothing.
                 fused[ui] *= _GLOSSARY_WEIGHT
-            fused[ui] *= self._prior[ui]
         order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.k]
 
         wanted = set(terms) | set(exp_terms)
