@@ -134,10 +134,12 @@ class Answerer:
             return self._no_answer(question, QuestionKind.OTHER, day, notices, "Stel een vraag.")
         kind = classify(text)
         mentions = self.linker.link(text)
-        terms = self.analyzer.terms(text)
+        # numbers (years, articles) say nothing about whether a question is about the domain
+        terms = [t for t in self.analyzer.terms(text) if not t.replace(".", "").isdigit()]
         known = [t for t in terms if self.in_vocabulary(t)]
-        # in the domain: something it knows is named, or most content words occur in the texts
-        if not mentions and (len(known) < 2 or len(known) < 0.6 * len(terms)):
+        # in the domain: something it knows is named, or at least half of the content
+        # words (and two or more) occur in the texts
+        if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms)):
             return self._no_answer(question, kind, day, notices)
         result = self.search(text, 10, day)
         if not result.hits:
