@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
 from kennis.corpus.corpus import norm_ref, ref_within
 from kennis.errors import NotFoundError
+from kennis.index.text import fold
 from kennis.models import ParsedVersion, Passage, Reference, Section, Selection, _Record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,9 +83,7 @@ class Citation(_Record):
 # --- text helpers ---------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
+_fold = fold
 
 
 def _words(text: str) -> set[str]:

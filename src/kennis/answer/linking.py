@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from kennis.index.text import _stemmer, fold, is_abbreviation_form, stopwords
+from kennis.index.text import fold, is_abbreviation_form, stem, stopwords
 
 _WORD = re.compile(r"\w+(?:[.\-]\w+)*")
 
@@ -41,7 +41,7 @@ class Mention:
 
 def _norm(word: str) -> str:
     # the search analyzer's stemmer: one notion of "the same word" across kennis
-    return _stemmer().stemWord(fold(word))
+    return stem(fold(word))
 
 
 def edit_distance_at_most(a: str, b: str, limit: int) -> bool:

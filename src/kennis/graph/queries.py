@@ -7,7 +7,6 @@ so that the CLI, the API and the QA layer only format. Vocabulary IRIs come from
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from kennis.errors import NotFoundError
 from kennis.graph.assemble import LexiconEntry, _is_abbreviation
 from kennis.graph.store import TripleStore
 from kennis.graph.vocab import ELI, KB
+from kennis.index.text import fold
 from kennis.models import ActorCard, ActorRef, Competence, Selection, SourceRef
 
 PREFIXES = (
@@ -34,9 +34,8 @@ def _q(store: TripleStore, body: str) -> list[dict[str, str | None]]:
 
 
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive key for names."""
-    nfkd = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in nfkd if not unicodedata.combining(c)).lower().replace("\u2019", "'").split())
+    """Case- and accent-insensitive key for names (typographic apostrophes as plain ones)."""
+    return " ".join(fold(text).replace("\u2019", "'").split())
 
 
 # --- actors ----------------------------------------------------------------------------------------

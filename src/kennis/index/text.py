@@ -45,6 +45,11 @@ def _stemmer():
     return Stemmer.Stemmer("dutch_porter")
 
 
+def stem(word: str) -> str:
+    """The Dutch stem of one folded word (the stemmer every part of kennis shares)."""
+    return _stemmer().stemWord(word)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics (``coördinator`` → ``coordinator``)."""
     decomposed = unicodedata.normalize("NFKD", text)
