@@ -84,7 +84,7 @@ def test_sources_resolve_to_passages(corpus):
     assert {s.version for s in src} == {"2010-01-01"}  # the version named in the source
 
 
-def test_actor_card_and_resolution(built):
+def test_actor_card_and_resolution(built, corpus):
     from kennis.graph.queries import actor_card, list_actors, resolve_actor
 
     _, store = built
@@ -92,7 +92,7 @@ def test_actor_card_and_resolution(built):
     assert resolve_actor(store, "STALLINGSCOÖRDINATOR").label == "stallingscoördinator"
     with pytest.raises(NotFoundError):
         resolve_actor(store, "nobody at all")
-    card = actor_card(store, "wethouder", date(2011, 1, 1))
+    card = actor_card(store, "wethouder", corpus.select(date(2011, 1, 1)))
     assert card.label == "wethouder"
     assert [p.label for p in card.parents] == ["gemeente"]
     actions = {(c.action, c.object) for c in card.competences}
@@ -102,14 +102,15 @@ def test_actor_card_and_resolution(built):
     assert {a.label for a in list_actors(store)} >= {"wethouder", "gemeente", "stallingscoördinator"}
     sc = actor_card(store, "SC")
     assert "minister van Testzaken" in {a.label for a in sc.acts_on_behalf_of}
+    assert actor_card(store, "SC", corpus.select(None)).competences
 
 
-def test_dated_card_uses_edition_in_force(built):
+def test_dated_card_uses_edition_in_force(built, corpus):
     from kennis.graph.queries import find_competences
 
     _, store = built
-    old = find_competences(store, actor="sc", day=date(2011, 1, 1))
-    new = find_competences(store, actor="sc", day=date(2016, 1, 1))
+    old = find_competences(store, actor="sc", selection=corpus.select(date(2011, 1, 1)))
+    new = find_competences(store, actor="sc", selection=corpus.select(date(2016, 1, 1)))
     assert not old and new
     assert all(s.doc == "BWBR9000002" for c in new for s in c.sources)
 
@@ -118,9 +119,9 @@ def test_find_competences_filters_and_lexicon(built):
     from kennis.graph.queries import entity_lexicon, find_competences
 
     _, store = built
-    every = find_competences(store, all_editions=True)
+    every = find_competences(store)
     assert len(every) >= 4
-    gezag = find_competences(store, action="hold-gezag", all_editions=True)
+    gezag = find_competences(store, action="hold-gezag")
     assert gezag and all(c.action == gezag[0].action for c in gezag)
     lex = entity_lexicon(store)
     sc = [e for e in lex if e.term == "SC"]

@@ -52,7 +52,7 @@ def test_hovj_holds_gezag_over_persoonsbeveiliging(real_graph):
     from kennis.graph.queries import actor_card
 
     _, store, corpus = real_graph
-    card = actor_card(store, "HOvJ", selection=corpus.select(None))
+    card = actor_card(store, "HOvJ", corpus.select(None))
     assert card.label == "hoofdofficier van justitie"
     c = _has(card, "draagt het gezag over", "persoonsbeveiliging", "BWBR0036811", "4.2", "decentraal domein")
     assert c is not None
@@ -65,7 +65,7 @@ def test_cbb_decides_on_behalf_of_minister_and_inferred_chain(real_graph):
     from kennis.graph.queries import actor_card
 
     _, store, corpus = real_graph
-    card = actor_card(store, "cbb", selection=corpus.select(None))
+    card = actor_card(store, "cbb", corpus.select(None))
     c = _has(card, "besluit over", "maatregelen", "BWBR0036811", "5.2", "rijksdomein")
     assert c is not None and c.on_behalf_of == "minister van Justitie en Veiligheid"
     assert _has(card, "geeft af", "bewapeningsvoorschrift", "BWBR0036811", "5.3.2")
@@ -82,7 +82,7 @@ def test_cbb_in_2010_answers_from_2008_edition(real_graph):
 
     _, store, corpus = real_graph
     day = date(2010, 1, 1)
-    card = actor_card(store, "CBB", day, selection=corpus.select(day))
+    card = actor_card(store, "CBB", corpus.select(day))
     docs = {s.doc for c in card.competences for s in c.sources}
     assert "BWBR0025421" in docs and "BWBR0036811" not in docs
     assert any(c.action == "geeft leiding aan" and "Eenheid Bewaking en Beveiliging" in c.object for c in card.competences)
@@ -106,5 +106,5 @@ def test_key_facts(real_graph):
     assert "College van procureurs-generaal" in actors(action="be-informed")
     assert "burgemeester" in actors(action="responsible", object="objectbeveiliging")
     old = find_competences(store, actor="NCTb", action="decide", object="tijdelijke-toevoeging",
-                           day=date(2010, 1, 1), selection=corpus.select(date(2010, 1, 1)))
+                           selection=corpus.select(date(2010, 1, 1)))
     assert old and any(s.doc == "BWBR0025421" and s.ref == "6.2" for s in old[0].sources)

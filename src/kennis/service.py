@@ -155,7 +155,7 @@ class Kennis:
         from kennis.graph.queries import actor_card
 
         day = parse_date(date)
-        return actor_card(self.store, name, day, selection=self.manifest.select(day))
+        return actor_card(self.store, name, self.manifest.select(day))
 
     def graph_stats(self) -> dict[str, Any]:
         from kennis.graph.queries import graph_stats

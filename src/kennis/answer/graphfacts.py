@@ -31,7 +31,7 @@ class StoreFacts:
     def competences(self) -> list[Competence]:
         from kennis.graph.queries import find_competences
 
-        return find_competences(self.store, all_editions=True)
+        return find_competences(self.store)  # every edition: answers select by date themselves
 
 
 def statement_text(c: Competence) -> str:

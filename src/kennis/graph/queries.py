@@ -8,8 +8,6 @@ so that the CLI, the API and the QA layer only format. Vocabulary IRIs come from
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, Iterable
 
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS
@@ -75,69 +73,6 @@ def resolve_actor(store: TripleStore, name: str) -> ActorRef:
 
 
 # --- editions in force ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _DocInfo:
-    doc: str
-    kind: str
-    valid_from: date | None
-    valid_to: date | None
-    first_version: date | None
-    repealed_by: tuple[str, ...]
-    held: bool
-
-
-def _docs(store: TripleStore) -> dict[str, _DocInfo]:
-    rows = _q(store, """
-        SELECT ?id ?kind ?from ?to (MIN(?vd) AS ?first) (GROUP_CONCAT(DISTINCT ?newer; SEPARATOR=" ") AS ?newers)
-        WHERE {
-          ?d a kb:Document ; kb:doc ?id .
-          OPTIONAL { ?d dcterms:type ?kind }
-          OPTIONAL { ?d eli:first_date_entry_in_force ?from }
-          OPTIONAL { ?d eli:date_no_longer_in_force ?to }
-          OPTIONAL { ?d eli:is_realized_by/eli:version_date ?vd }
-          OPTIONAL { ?n eli:repeals ?d ; kb:doc ?newer }
-        } GROUP BY ?id ?kind ?from ?to""")
-    out = {}
-    for r in rows:
-        out[r["id"] or ""] = _DocInfo(
-            doc=r["id"] or "", kind=r["kind"] or "",
-            valid_from=date.fromisoformat(r["from"]) if r["from"] else None,
-            valid_to=date.fromisoformat(r["to"]) if r["to"] else None,
-            first_version=date.fromisoformat(r["first"]) if r["first"] else None,
-            repealed_by=tuple((r["newers"] or "").split()), held=bool(r["first"]),
-        )
-    return out
-
-
-def applicable_docs(store: TripleStore, day: date | None = None, selection: Selection | None = None) -> set[str]:
-    """Documents whose statements apply on ``day`` (most recent held texts when ``None``).
-
-    With a :class:`~kennis.models.Selection` (``corpus.select(day)``) its documents are used
-    as they are; otherwise the graph's own in-force dates and lineage decide.
-    """
-    if selection is not None:
-        return {v.doc for v in selection.versions}
-    docs = _docs(store)
-    out = set()
-    for d in docs.values():
-        if not d.held:
-            continue
-        if day is None:
-            if any(docs.get(n, None) and docs[n].held for n in d.repealed_by):
-                continue
-            out.add(d.doc)
-            continue
-        start = d.valid_from or (None if d.kind in ("wet", "amvb") else d.first_version)
-        if start and day < start:
-            continue
-        if d.valid_to and day > d.valid_to:
-            continue
-        if any(docs[n].valid_from and docs[n].valid_from <= day for n in d.repealed_by if n in docs):
-            continue
-        out.add(d.doc)
-    return out
 
 
 # --- competences ----------------------------------------------------------------------------------
@@ -211,16 +146,14 @@ def find_competences(
     action: str | None = None,
     object: str | None = None,  # noqa: A002 - the field's name in the model
     domain: str | None = None,
-    day: date | None = None,
     selection: Selection | None = None,
-    all_editions: bool = False,
 ) -> list[Competence]:
     """Competence statements filtered by actor (name), action, object and domain.
 
     ``action``/``object``/``domain`` match a concept's local id, its Dutch label or an
-    alternative label, case-insensitively. Only statements stated in a document that
-    applies on ``day`` are returned (the most recent texts when ``day`` is None), with
-    the sources from those documents, unless ``all_editions`` is set.
+    alternative label, case-insensitively. With a ``selection`` (``corpus.select(day)``)
+    only statements stated in its versions are returned, with the sources from those
+    versions; without one, every edition counts.
     """
     where = ""
     if actor:
@@ -228,9 +161,9 @@ def find_competences(
     rows = _competence_rows(store, where)
     evidence = _evidence(store)
     bases = _legal_bases(store)
-    docs = None if all_editions else applicable_docs(store, day, selection)
-    # the selection names versions: a 2010 question reads the 2008 text of a document, not its 2013 text
-    versions = selection.version_ids if (selection is not None and not all_editions) else None
+    # point in time comes from the corpus's one selection: a 2010 question reads the 2008
+    # text of a document, not its 2013 text; without a selection every edition counts
+    versions = selection.version_ids if selection is not None else None
     alts = _alt_labels(store) if (action or object or domain) else {}
 
     def matches(value: str | None, iri: str | None, label: str | None) -> bool:
@@ -253,8 +186,8 @@ def find_competences(
         if domain and not matches(domain, r["domain"], r["domainLabel"]):
             continue
         sources = evidence.get(s, [])
-        if docs is not None:
-            sources = [x for x in sources if x.doc in docs and (versions is None or f"{x.doc}/{x.version}" in versions)]
+        if versions is not None:
+            sources = [x for x in sources if f"{x.doc}/{x.version}" in versions]
             if not sources:
                 continue
         actor_ref = ActorRef(r["actor"] or "", r["actorLabel"] or "")
@@ -262,7 +195,7 @@ def find_competences(
             iri=s, actor=actor_ref, action=r["actionLabel"] or "", object=r["objectLabel"] or "",
             domain=r["domainLabel"] or "", condition=r["condition"] or "", modality=r["modality"] or "",
             legal_basis=tuple(bases.get(s, [])), on_behalf_of=r["behalfLabel"] or "",
-            editions=tuple(sorted({x.doc for x in sources})), sources=tuple(_sort_sources(sources, dedupe=not all_editions)),
+            editions=tuple(sorted({x.doc for x in sources})), sources=tuple(_sort_sources(sources, dedupe=versions is not None)),
             label=r["label"] or "",
         )
     return sorted(grouped.values(), key=lambda c: (c.domain, c.action, c.object, c.iri))
@@ -300,18 +233,16 @@ def _refs(store: TripleStore, body: str) -> list[ActorRef]:
     return sorted((ActorRef(r["x"] or "", r["label"] or "") for r in rows), key=lambda a: _fold(a.label))
 
 
-def actor_card(
-    store: TripleStore, name: str, day: date | None = None, *, selection: Selection | None = None
-) -> ActorCard:
+def actor_card(store: TripleStore, name: str, selection: Selection | None = None) -> ActorCard:
     """Everything the graph says about one actor.
 
     Labels, definition, parents (sub-organisation of / post in) and children, the actors
     it acts on behalf of (asserted mandates and those the reasoner inferred through the
     mandate chain) and its competence statements grouped by domain, each with sources
-    and quotes. With ``day`` (or a ``selection`` from ``corpus.select(day)``) only the
-    statements of the documents in force then are shown; without, those of the most
-    recent texts — or, for an actor that only existed earlier, all of its statements
-    with a notice.
+    and quotes. With a ``selection`` (``corpus.select(day)``) only the statements and
+    mandates of the versions it selects are shown — for an actor that does not occur in
+    the most recent texts, all of its statements with a notice; without one, every
+    edition's.
     """
     ref = resolve_actor(store, name)
     a = f"<{ref.iri}>"
@@ -327,13 +258,14 @@ def actor_card(
     parents = _refs(store, f"{a} org:subOrganizationOf|org:postIn ?x .")
     children = _refs(store, f"?x org:subOrganizationOf|org:postIn {a} .")
     notices: list[str] = []
-    if day is None and selection is None:
+    day = selection.date if selection is not None else None
+    if selection is None:
         behalf = _refs(store, f"{a} kb:actsOnBehalfOf|kb:mandatedBy ?x .")
     else:
-        behalf = _dated_behalf(store, ref.iri, applicable_docs(store, day, selection))
-    competences = find_competences(store, actor=ref.iri, day=day, selection=selection)
-    if not competences and day is None:
-        competences = find_competences(store, actor=ref.iri, all_editions=True)
+        behalf = _dated_behalf(store, ref.iri, {v.doc for v in selection.versions})
+    competences = find_competences(store, actor=ref.iri, selection=selection)
+    if not competences and selection is not None and day is None:
+        competences = find_competences(store, actor=ref.iri)
         if competences:
             notices.append(
                 f"{ref.label} komt in de meest recente teksten niet meer voor; "
