@@ -207,3 +207,11 @@ def test_diagnose_names_statement_in_two_disjoint_domains():
     found = diagnose(data)
     assert any(line.startswith("competence/both-domains is both") for line in found)
     assert any("competence/both-domains has more than one inDomain" in line for line in found)
+
+
+def test_ontology_documentation_lists_classes_and_definitions():
+    from kennis.graph.docs import ontology_html
+
+    html = ontology_html()
+    assert "<html" in html.lower()
+    assert "Competence" in html and "Actor" in html

@@ -313,6 +313,18 @@ def cmd_graph_stats(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
+def cmd_graph_docs(args: argparse.Namespace, k: Any) -> int:
+    from pathlib import Path
+
+    from kennis.corpus import atomic_write_text
+    from kennis.graph.docs import ontology_html
+
+    out = Path(args.out) if args.out else k.settings.data_dir / "ontology.html"
+    atomic_write_text(out, ontology_html())
+    print(out)
+    return 0
+
+
 def cmd_graph_build(args: argparse.Namespace, k: Any) -> int:
     return cmd_build(args, k)
 
@@ -410,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = gsub.add_parser("stats", parents=[common], help="triples, classes, properties, actors, statements")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_graph_stats)
+    p = gsub.add_parser("docs", parents=[common], help="HTML documentation of the ontology (pyLODE)")
+    p.add_argument("--out", help="file to write (default: <data dir>/ontology.html)")
+    p.set_defaults(handler=cmd_graph_docs)
 
     for register in _EXTENSIONS:
         register(sub, common)

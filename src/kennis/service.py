@@ -126,7 +126,14 @@ class Kennis:
             facts = StoreFacts(OxigraphStore.from_file(out_dir / "graph.nq"))
             statement_vectors(facts.competences(), settings, lambda: make_embedder(settings))
 
-        return [("graph", graph), ("index", build_index), ("statement vectors", statements)]
+        def ontology_docs(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> None:
+            from kennis.corpus import atomic_write_text
+            from kennis.graph.docs import ontology_html
+
+            atomic_write_text(out_dir / "ontology.html", ontology_html())
+
+        return [("graph", graph), ("ontology docs", ontology_docs), ("index", build_index),
+                ("statement vectors", statements)]
 
     # --- graph -------------------------------------------------------------------------------
 
