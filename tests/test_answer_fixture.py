@@ -85,3 +85,15 @@ def test_change_question_quotes_both_editions(kennis: Kennis) -> None:
     assert [s.doc for s in answer.sources[:2]] == ["BWBR9000002", "BWBR9000001"]
     assert "stond" in answer.answer
     assert all(_quote_in_passage(kennis, s) for s in answer.sources)
+
+
+def test_sparql_table_and_clear_errors(kennis: Kennis) -> None:
+    from kennis.errors import KennisError
+
+    table = kennis.sparql("PREFIX kb: <https://w3id.org/kennis/def#> SELECT ?s WHERE { ?s a kb:Competence }")
+    assert table.columns == ("s",) and len(table.rows) == 4
+    assert kennis.sparql("ASK { ?s ?p ?o }").boolean is True
+    for bad, words in [("SELEC x", "syntax"), ("INSERT DATA { <a:b> <a:c> <a:d> }", "read-only"),
+                       ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "SELECT and ASK")]:
+        with pytest.raises(KennisError, match=words):
+            kennis.sparql(bad)

@@ -177,7 +177,7 @@ class Kennis:
         head = " ".join(_strip_prologue(query).split()[:1]).upper()
         if head == "ASK":
             return Table(columns=(), rows=(), boolean=self.store.ask(query))
-        if head != "SELECT":
+        if head in ("CONSTRUCT", "DESCRIBE"):
             raise InvalidInputError(
                 "only SELECT and ASK queries are answered here",
                 hint="use the /sparql endpoint of `kennis serve` for CONSTRUCT and DESCRIBE",
