@@ -139,18 +139,13 @@ def _read_batch(path: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _search_row(hit: Any) -> dict[str, Any]:
-    return {"doc": hit.doc, "version": hit.version, "ref": hit.ref, "title": hit.title,
-            "score": hit.score, "text": hit.text, "snippet": hit.snippet, "id": hit.id}
-
-
 def cmd_search(args: argparse.Namespace, k: Any) -> int:
     if args.batch:
         rows = _read_batch(args.batch)
         for row in Progress(quiet=args.quiet).bar(rows, total=len(rows), desc="searching"):
             try:
                 result = k.search(row["question"], k=args.k, date=row.get("date"), doc=args.doc)
-                out = {"id": row.get("id"), "results": [_search_row(h) for h in result.hits]}
+                out = {"id": row.get("id"), "results": [h.to_dict() for h in result.hits]}
             except KennisError as exc:
                 out = {"id": row.get("id"), "results": [], "error": exc.message}
             _print_json(out)
@@ -160,7 +155,7 @@ def cmd_search(args: argparse.Namespace, k: Any) -> int:
     result = k.search(args.query, k=args.k, date=args.date, doc=args.doc, kind=args.kind)
     if args.json:
         _print_json({"query": result.query, "date": result.date.isoformat() if result.date else None,
-                     "results": [_search_row(h) for h in result.hits], "notices": list(result.notices)})
+                     "results": [h.to_dict() for h in result.hits], "notices": list(result.notices)})
         return 0
     if not result.hits:
         print("Geen resultaten.")
@@ -177,27 +172,12 @@ def cmd_search(args: argparse.Namespace, k: Any) -> int:
 # --- ask ----------------------------------------------------------------------------------------
 
 
-def _ask_row(answer: Any, explain: bool = False) -> dict[str, Any]:
-    row = {
-        "answer": answer.answer,
-        "answered": answer.answered,
-        "kind": answer.kind,
-        "actors": [{"iri": a.iri, "label": a.label, "alt_labels": list(a.alt_labels)} for a in answer.actors],
-        "sources": [{"doc": s.doc, "version": s.version, "ref": s.ref, "quote": s.quote, "passage": s.passage,
-                     "title": s.title} for s in answer.sources],
-        "notices": list(answer.notices),
-    }
-    if explain:
-        row["explanation"] = [e.to_dict() for e in answer.explanation]
-    return row
-
-
 def cmd_ask(args: argparse.Namespace, k: Any) -> int:
     if args.batch:
         rows = _read_batch(args.batch)
         for row in Progress(quiet=args.quiet).bar(rows, total=len(rows), desc="answering"):
             try:
-                out = {"id": row.get("id"), **_ask_row(k.ask(row["question"], date=row.get("date")), True)}
+                out = {"id": row.get("id"), **k.ask(row["question"], date=row.get("date")).to_dict()}
             except KennisError as exc:
                 out = {"id": row.get("id"), "answer": "", "actors": [], "sources": [], "error": exc.message}
             _print_json(out)
@@ -206,7 +186,7 @@ def cmd_ask(args: argparse.Namespace, k: Any) -> int:
         raise_usage("ask needs a question or --batch FILE")
     answer = k.ask(args.question, date=args.date)
     if args.json:
-        _print_json({"question": answer.question, **_ask_row(answer, True)})
+        _print_json(answer.to_dict())
         return 0
     print(answer.answer)
     if answer.actors:
@@ -236,7 +216,7 @@ def cmd_ask(args: argparse.Namespace, k: Any) -> int:
 def cmd_actor(args: argparse.Namespace, k: Any) -> int:
     card = k.actor(args.name, date=args.date)
     if args.json:
-        _print_json(_actor_json(card))
+        _print_json(card.to_dict())
         return 0
     print(f"{card.label}" + (f" ({', '.join(card.alt_labels)})" if card.alt_labels else ""))
     if card.label_en:
@@ -264,18 +244,6 @@ def cmd_actor(args: argparse.Namespace, k: Any) -> int:
     for n in card.notices:
         print(f"Let op: {n}")
     return 0
-
-
-def _actor_json(card: Any) -> dict[str, Any]:
-    data = card.to_dict()
-    data["competences"] = [
-        {"action": c.action, "object": c.object, "domain": c.domain, "condition": c.condition,
-         "legal_basis": list(c.legal_basis), "label": c.label, "iri": c.iri, "on_behalf_of": c.on_behalf_of,
-         "sources": [{"doc": s.doc, "version": s.version, "ref": s.ref, "quote": s.quote, "passage": s.passage}
-                     for s in c.sources]}
-        for c in card.competences
-    ]
-    return data
 
 
 def cmd_sparql(args: argparse.Namespace, k: Any) -> int:

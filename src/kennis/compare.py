@@ -83,11 +83,8 @@ class Citation(_Record):
 # --- text helpers ---------------------------------------------------------------------------
 
 
-_fold = fold
-
-
 def _words(text: str) -> set[str]:
-    return set(_WORD.findall(_fold(text)))
+    return set(_WORD.findall(fold(text)))
 
 
 def section_text(version: ParsedVersion, ref: str) -> str:
@@ -155,7 +152,7 @@ def _push(out: list[Segment], op: Op, tokens: Sequence[str]) -> None:
 
 
 def _score(a: Section, ta: set[str], b: Section, tb: set[str]) -> float:
-    heading = difflib.SequenceMatcher(None, _fold(a.heading), _fold(b.heading)).ratio()
+    heading = difflib.SequenceMatcher(None, fold(a.heading), fold(b.heading)).ratio()
     if ta or tb:
         text = len(ta & tb) / max(1, len(ta | tb))
         score = 0.45 * heading + 0.55 * text
@@ -234,7 +231,7 @@ def compare_versions(
             out.append(SectionDiff("vervallen", a, None, (Segment("delete", ta),) if ta else (), (), 0.0))
             continue
         lsegs, rsegs, ratio = diff_words(ta, tb)
-        same = ta == tb and _fold(a.heading) == _fold(b.heading)
+        same = ta == tb and fold(a.heading) == fold(b.heading)
         out.append(SectionDiff("gelijk" if same else "gewijzigd", a, b, lsegs, rsegs, round(ratio, 3)))
     return Comparison(left=lv.id, right=rv.id, sections=tuple(out))
 
@@ -285,7 +282,7 @@ _STOP = frozenset(
 def query_terms(query: str) -> list[str]:
     """Folded words of a query worth highlighting (no stop words, at least 2 letters)."""
     seen: list[str] = []
-    for w in _WORD.findall(_fold(query)):
+    for w in _WORD.findall(fold(query)):
         if len(w) >= 2 and w not in _STOP and w not in seen:
             seen.append(w)
     return seen
@@ -297,11 +294,11 @@ def mark_terms(text: str, query: str | Iterable[str]) -> list[tuple[str, bool]]:
     Prefix matching catches Dutch inflection and compounds (``beveilig`` → ``beveiliging``)
     without a stemmer; accents and case are ignored.
     """
-    terms = query_terms(query) if isinstance(query, str) else [_fold(t) for t in query if t]
+    terms = query_terms(query) if isinstance(query, str) else [fold(t) for t in query if t]
     if not terms or not text:
         return [(text, False)] if text else []
     # compare on a folded copy of the same length, so offsets carry over to the original
-    folded = "".join(_fold(c)[:1] or c for c in text)
+    folded = "".join(fold(c)[:1] or c for c in text)
     pieces: list[tuple[str, bool]] = []
     last = 0
     for m in _WORD.finditer(folded):

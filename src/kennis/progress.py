@@ -38,5 +38,3 @@ class Progress:
         if not self.quiet and total is None:
             self.step(f"{desc}: {i} done")
 
-
-QUIET = Progress(quiet=True)

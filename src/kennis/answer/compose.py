@@ -36,7 +36,6 @@ NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
 #: Longest question that is analysed; longer input is answered from its head.
 MAX_QUESTION_CHARS = 2_000
 _SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
-_NUMBERS = {"rijksdomein", "decentraal"}
 
 
 class GraphFacts(Protocol):

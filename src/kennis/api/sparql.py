@@ -14,13 +14,14 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from rdflib.namespace import RDF, DefinedNamespace, Namespace
+from rdflib.namespace import RDF
 
 from kennis.api.app import runtime
 from kennis.errors import InvalidInputError, QueryError
 from kennis.graph import formats as F
 from kennis.graph.executor import QueryRequest
 from kennis.graph.guard import QueryTooLargeError, ReadOnlyError, check_query
+from kennis.graph.vocab import SD
 
 router = APIRouter(tags=["sparql"])
 
@@ -30,26 +31,6 @@ _UPDATE = "application/sparql-update"
 _MAX_FIELDS = 1000
 #: Slack for percent-encoding (up to 3 bytes per byte) and the other form fields.
 _BODY_FACTOR, _BODY_SLACK = 3, 64 * 1024
-
-
-class SD(DefinedNamespace):
-    """SPARQL 1.1 Service Description (the terms the endpoint describes itself with)."""
-
-    _NS = Namespace("http://www.w3.org/ns/sparql-service-description#")
-    _fail = True
-
-    Service: Any
-    endpoint: Any
-    supportedLanguage: Any
-    SPARQL11Query: Any
-    resultFormat: Any
-    feature: Any
-    UnionDefaultGraph: Any
-    BasicFederatedQuery: Any
-    defaultDataset: Any
-    Dataset: Any
-    defaultGraph: Any
-    Graph: Any
 
 
 class UnsupportedMediaTypeError(InvalidInputError):

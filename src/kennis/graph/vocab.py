@@ -111,6 +111,26 @@ class ELI(DefinedNamespace):
     repeals: URIRef
 
 
+class SD(DefinedNamespace):
+    """SPARQL 1.1 Service Description (the terms the endpoint describes itself with)."""
+
+    _NS = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    _fail = True
+
+    Service: URIRef
+    endpoint: URIRef
+    supportedLanguage: URIRef
+    SPARQL11Query: URIRef
+    resultFormat: URIRef
+    feature: URIRef
+    UnionDefaultGraph: URIRef
+    BasicFederatedQuery: URIRef
+    defaultDataset: URIRef
+    Dataset: URIRef
+    defaultGraph: URIRef
+    Graph: URIRef
+
+
 class FOAF(DefinedNamespace):
     """FOAF (only ``Agent``, the range of ``org:hasMember``)."""
 
