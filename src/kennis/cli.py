@@ -214,6 +214,8 @@ def cmd_ask(args: argparse.Namespace, k: Any) -> int:
 
 
 def cmd_actor(args: argparse.Namespace, k: Any) -> int:
+    if args.changes:
+        return _print_actor_changes(args, k)
     card = k.actor(args.name, date=args.date)
     if args.json:
         _print_json(card.to_dict())
@@ -290,6 +292,70 @@ def cmd_graph_docs(args: argparse.Namespace, k: Any) -> int:
     out = Path(args.out) if args.out else k.settings.data_dir / "ontology.html"
     atomic_write_text(out, ontology_html())
     print(out)
+    return 0
+
+
+_CHANGE_LABELS = {"nieuw": "nieuw", "vervallen": "vervallen", "gewijzigd": "anders geformuleerd of verplaatst",
+                  "gelijk": "ongewijzigd"}
+
+
+def _print_actor_changes(args: argparse.Namespace, k: Any) -> int:
+    changes = k.actor_changes(args.name, args.changes[0], args.changes[1])
+    if args.json:
+        _print_json(changes.to_dict())
+        return 0
+    print(f"{changes.actor.label}: wat veranderde van {changes.before} naar {changes.after}")
+    counts = changes.counts()
+    print("  " + ", ".join(f"{n} {_CHANGE_LABELS[s]}" for s, n in counts.items()))
+    for c in changes.changes:
+        if c.status == "gelijk" and not args.all:
+            continue
+        print()
+        print(f"[{_CHANGE_LABELS[c.status]}] {c.label}" + ("  (gevonden door de teksten te vergelijken)" if c.aligned else ""))
+        for side, src in (("voorheen", c.before), ("nu", c.after)):
+            if src is not None:
+                print(f"    {side}: {src.doc} {src.ref} (versie {src.version}): “{src.quote}”")
+    if not args.all and counts["gelijk"]:
+        print(f"\n({counts['gelijk']} ongewijzigde competenties niet getoond; --all toont ze)")
+    return 0
+
+
+def cmd_graph_carry(args: argparse.Namespace, k: Any) -> int:
+    carried = k.carry(args.from_doc, args.to_doc)
+    for c in carried:
+        if args.json:
+            _print_json(c.to_dict())
+            continue
+        to = f"{c.target.ref}: “{c.target.quote}”" if c.target else "niet gevonden"
+        print(f"{c.statement:<48} {c.status:<9} {c.similarity:.2f}  {c.source.ref} → {to}")
+    if not args.json:
+        n = {s: sum(1 for c in carried if c.status == s) for s in ("same", "reworded", "moved", "gone")}
+        print(f"{len(carried)} uitspraken: {n['same']} gelijk, {n['reworded']} herschreven, "
+              f"{n['moved']} verplaatst, {n['gone']} niet teruggevonden")
+    return 0
+
+
+def cmd_graph_propose(args: argparse.Namespace, k: Any) -> int:
+    proposals = k.propose(args.doc)
+    for p in proposals:
+        if args.json:
+            _print_json(p.to_dict())
+            continue
+        print(f"{p.confidence:.2f}  {p.actor} — {p.action} — {p.object}"
+              + (f" [{p.domain}]" if p.domain else "") + f"  ({p.source.ref}, {p.cue})")
+        print(f"      “{p.source.quote}”")
+    if not args.json:
+        print(f"{len(proposals)} voorstellen, {sum(1 for p in proposals if p.new_actor)} met een nieuwe actor")
+    return 0
+
+
+def cmd_graph_review(args: argparse.Namespace, k: Any) -> int:
+    from pathlib import Path
+
+    summary = k.review(args.to_doc, Path(args.out), from_doc=args.from_doc)
+    print(f"{summary['out']}: {summary['carried']} overgenomen uit {summary['from']}, "
+          f"{summary['actors']} nieuwe actoren, {summary['proposed']} voorgestelde uitspraken "
+          f"(alle met status = \"proposed\")")
     return 0
 
 
@@ -373,6 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("actor", parents=[common], help="an actor card: labels, hierarchy, mandates, competences")
     p.add_argument("name", help="label or abbreviation (case-insensitive), e.g. HOvJ")
     p.add_argument("--date", help="as the regulations stood on this date")
+    p.add_argument("--changes", nargs=2, metavar=("FROM", "TO"),
+                   help="what changed for the actor between two editions (DOC or DOC/VERSION, older first)")
+    p.add_argument("--all", action="store_true", help="with --changes: list unchanged competences too")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_actor)
 
@@ -393,6 +462,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = gsub.add_parser("docs", parents=[common], help="HTML documentation of the ontology (pyLODE)")
     p.add_argument("--out", help="file to write (default: <data dir>/ontology.html)")
     p.set_defaults(handler=cmd_graph_docs)
+    p = gsub.add_parser("carry", parents=[common], help="where a newer edition states the curated statements")
+    p.add_argument("--from", dest="from_doc", required=True, help="the older edition (DOC or DOC/VERSION)")
+    p.add_argument("--to", dest="to_doc", required=True, help="the newer edition (DOC or DOC/VERSION)")
+    p.add_argument("--json", action="store_true", help="one JSON line per statement")
+    p.set_defaults(handler=cmd_graph_carry)
+    p = gsub.add_parser("propose", parents=[common], help="candidate statements read from an edition's text")
+    p.add_argument("--doc", required=True, help="the edition (DOC or DOC/VERSION)")
+    p.add_argument("--json", action="store_true", help="one JSON line per proposal")
+    p.set_defaults(handler=cmd_graph_propose)
+    p = gsub.add_parser("review", parents=[common], help="a draft ABox file of carried and proposed statements")
+    p.add_argument("--to", dest="to_doc", required=True, help="the new edition (DOC or DOC/VERSION)")
+    p.add_argument("--from", dest="from_doc", help="carry from this edition (default: the one it supersedes)")
+    p.add_argument("--out", required=True, help="the TOML file to write (e.g. ontology/abox/review-2015.toml)")
+    p.set_defaults(handler=cmd_graph_review)
 
     for register in _EXTENSIONS:
         register(sub, common)

@@ -346,3 +346,96 @@ class Answer(_Record):
     notices: tuple[str, ...] = ()
     answered: bool = True
     entities: tuple[str, ...] = field(default=())
+
+
+# --- curation across editions (kennis.curate) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarriedStatement(_Record):
+    """Where a newer edition states a curated statement (``to`` is ``None`` when it is gone).
+
+    ``status``: ``same`` (same ref, same words), ``reworded`` (same ref, other words),
+    ``moved`` (another ref) or ``gone``; ``similarity`` of the two quotes, 0..1.
+    """
+
+    statement: str
+    kind: str  # "competence" or "mandate"
+    source: SourceRef  # "from" in JSON
+    target: SourceRef | None  # "to" in JSON
+    status: str
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"statement": self.statement, "kind": self.kind, "from": self.source.to_dict(),
+                "to": self.target.to_dict() if self.target else None, "status": self.status,
+                "similarity": self.similarity}
+
+
+@dataclass(frozen=True)
+class ProposedStatement(_Record):
+    """A candidate competence statement read from an edition's text, for a reviewer.
+
+    ``actor``, ``action``, ``object`` and ``domain`` are ids of the curated ABox (an actor
+    the graph lacks is proposed in :attr:`new_actor`); ``source`` is the verbatim sentence.
+    """
+
+    id: str
+    actor: str
+    action: str
+    object: str
+    source: SourceRef
+    confidence: float
+    cue: str
+    domain: str = ""
+    condition: str = ""
+    modality: str = ""
+    label: str = ""
+    new_actor: "ProposedActor | None" = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "actor_iri": ids.iri("actor", self.actor)}
+
+
+@dataclass(frozen=True)
+class ProposedActor(_Record):
+    """An actor that an edition introduces and the graph lacks."""
+
+    id: str
+    label: str
+    type: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class CompetenceChange(_Record):
+    """One competence of an actor compared across two editions.
+
+    ``status``: ``gelijk``, ``gewijzigd`` (other wording or place), ``nieuw`` (only in the
+    newer edition) or ``vervallen`` (only in the older one). ``aligned`` is true when a
+    side was found by aligning the texts rather than curated.
+    """
+
+    statement: str  # statement IRI
+    label: str
+    status: str
+    before: SourceRef | None
+    after: SourceRef | None
+    similarity: float
+    aligned: bool = False
+
+
+@dataclass(frozen=True)
+class ActorChanges(_Record):
+    """What changed for one actor between two editions (``doc/version`` ids), older first."""
+
+    actor: ActorRef
+    before: str
+    after: str
+    changes: tuple[CompetenceChange, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        out = {"gelijk": 0, "gewijzigd": 0, "nieuw": 0, "vervallen": 0}
+        for c in self.changes:
+            out[c.status] = out.get(c.status, 0) + 1
+        return out

@@ -29,6 +29,7 @@ from kennis.models import (
     Selection,
     Table,
 )
+from kennis.models import ActorChanges, CarriedStatement, ProposedStatement
 from kennis.progress import Progress
 
 
@@ -168,6 +169,73 @@ class Kennis:
         from kennis.graph.queries import graph_stats
 
         return graph_stats(self.store)
+
+    # --- keeping the curation in step with new editions (kennis.curate) ---------------------
+
+    def _curated_owners(self) -> list[Any]:
+        from kennis.curate.carry import curated_owners
+        from kennis.graph.abox import load_curation
+
+        return curated_owners(load_curation(self.settings.abox_dir), self.corpus)
+
+    def previous_edition(self, doc: str) -> str:
+        """The edition ``doc`` supersedes whose text the corpus holds (``InvalidInputError`` if none)."""
+        info = self.manifest.document(doc.partition("/")[0])
+        seen = {info.id}
+        while info.supersedes and info.supersedes in self.manifest.documents and info.supersedes not in seen:
+            info = self.manifest.document(info.supersedes)
+            seen.add(info.id)
+            if info.has_text:
+                return info.id
+        raise InvalidInputError(f"{doc} supersedes no edition whose text the corpus holds", hint="give --from DOC")
+
+    def carry(self, from_doc: str, to_doc: str) -> list[CarriedStatement]:
+        """Where ``to_doc`` states each curated statement with a source in ``from_doc``
+        (``DOC`` or ``DOC/VERSION``): :class:`~kennis.models.CarriedStatement` per statement."""
+        from kennis.curate.carry import carry, edition_pair
+
+        source, target = edition_pair(self.corpus, from_doc, to_doc)
+        return carry(self._curated_owners(), source, target)
+
+    def propose(self, doc: str) -> list[ProposedStatement]:
+        """Candidate statements read from the text of ``doc``: :class:`~kennis.models.ProposedStatement`."""
+        from kennis.curate.propose import propose
+        from kennis.graph.abox import load_curation
+
+        return propose(self.corpus, load_curation(self.settings.abox_dir), doc)
+
+    def review(self, to_doc: str, out: Path, from_doc: str | None = None) -> dict[str, Any]:
+        """Write a draft ABox file for ``to_doc`` (carried from ``from_doc``, default the edition it
+        supersedes, and proposed statements, all ``status = "proposed"``); return its counts."""
+        from kennis.corpus import atomic_write_text
+        from kennis.corpus.corpus import norm_ref
+        from kennis.curate.carry import carry, curated_owners, edition_pair
+        from kennis.curate.propose import propose
+        from kennis.curate.review import review_entries, review_toml
+        from kennis.graph.abox import load_curation
+
+        curation = load_curation(self.settings.abox_dir)
+        owners = curated_owners(curation, self.corpus)
+        source, target = edition_pair(self.corpus, from_doc or self.previous_edition(to_doc), to_doc)
+        carried = carry(owners, source, target)
+        proposals = propose(self.corpus, curation, target.id)
+        existing = {o.id: {(s.doc, norm_ref(s.ref)) for s in o.sources} for o in owners}
+        actor_of = {c.id: (c.actor, c.action) for c in curation.competences}
+        curated = {(*actor_of[o.id], norm_ref(s.ref)) for o in owners if o.id in actor_of
+                   for s in o.sources if s.doc == target.doc}
+        carries, actors, props = review_entries(carried, proposals, existing, curated)
+        atomic_write_text(out, review_toml(target.id, carries, actors, props))
+        return {"out": str(out), "from": source.id, "to": target.id, "carried": len(carries),
+                "actors": len(actors), "proposed": len(props)}
+
+    def actor_changes(self, name: str, before: str, after: str) -> ActorChanges:
+        """What changed for an actor between two editions (``DOC`` or ``DOC/VERSION``, older first):
+        :class:`~kennis.models.ActorChanges`."""
+        from kennis.curate.changes import actor_changes
+        from kennis.graph.queries import find_competences, resolve_actor
+
+        actor = resolve_actor(self.store, name)
+        return actor_changes(actor, find_competences(self.store, actor=actor.iri), self.corpus, before, after)
 
     def sparql(self, query: str) -> Table:
         """Run a read-only SELECT or ASK query against the graph."""

@@ -172,6 +172,7 @@ def load_curation(folder: Path | None = None) -> Curation:
     concepts: list[ConceptSpec] = []
     competences: list[CompetenceSpec] = []
     mandates: list[MandateSpec] = []
+    extra_sources: list[tuple[str, tuple[SourceSpec, ...], str]] = []
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise ValidationError(f"no ABox sources (*.toml) in {folder}")
@@ -181,20 +182,20 @@ def load_curation(folder: Path | None = None) -> Curation:
         except tomllib.TOMLDecodeError as exc:
             raise ValidationError(f"{path.name}: invalid TOML: {exc}") from exc
         aliases = data.get("aliases", {})
-        for a in data.get("actor", []):
+        for a in _accepted(data, "actor", path.name):
             actors.append(ActorSpec(
                 id=a["id"], type=a.get("type", ""), nl=a.get("nl", ""), en=a.get("en", ""),
                 alt=_tuple(a.get("alt")), definition=a.get("definition", ""), parent=_tuple(a.get("parent")),
                 member=_tuple(a.get("member")), held_by=a.get("held_by", ""), succeeded_by=a.get("succeeded_by", ""),
                 source=_tuple(a.get("source")), nolink=_tuple(a.get("nolink")),
             ))
-        for c in data.get("concept", []):
+        for c in _accepted(data, "concept", path.name):
             concepts.append(ConceptSpec(
                 id=c["id"], scheme=c.get("scheme", ""), nl=c.get("nl", ""), en=c.get("en", ""),
                 alt=_tuple(c.get("alt")), definition=c.get("definition", ""), broader=_tuple(c.get("broader")),
                 source=_tuple(c.get("source")), nolink=_tuple(c.get("nolink")),
             ))
-        for c in data.get("competence", []):
+        for c in _accepted(data, "competence", path.name):
             where = f"{path.name}: competence {c.get('id', '?')}"
             competences.append(CompetenceSpec(
                 id=c["id"], actor=c.get("actor", ""), action=c.get("action", ""), object=c.get("object", ""),
@@ -204,16 +205,58 @@ def load_curation(folder: Path | None = None) -> Curation:
                 legal_basis=tuple((aliases.get(d, d), r) for d, r in c.get("legal_basis", [])),
                 sources=_sources(c.get("src", c.get("sources", [])), aliases, where),
             ))
-        for m in data.get("mandate", []):
+        for m in _accepted(data, "mandate", path.name):
             where = f"{path.name}: mandate {m.get('id', '?')}"
             mandates.append(MandateSpec(
                 id=m["id"], mandator=m.get("mandator", ""), mandatary=m.get("mandatary", ""),
                 label=m.get("label", ""), sources=_sources(m.get("src", []), aliases, where),
             ))
+        for e in _accepted(data, "source", path.name):
+            extra_sources.append((e.get("statement", ""), _sources(e.get("src", []), aliases, f"{path.name}: source"),
+                                  path.name))
     _check_unique("actor", [a.id for a in actors] + [c.id for c in concepts])
     _check_unique("competence", [c.id for c in competences])
     _check_unique("mandate", [m.id for m in mandates])
+    competences, mandates = _add_sources(competences, mandates, extra_sources)
     return Curation(tuple(actors), tuple(concepts), tuple(competences), tuple(mandates))
+
+
+#: ``status`` of an entry of a draft ABox file (``kennis graph review``): only accepted
+#: entries (and those without a status: everything curated by hand) enter the graph.
+REVIEW_STATUSES = ("accepted", "proposed", "rejected")
+
+
+def _accepted(data: dict[str, Any], kind: str, where: str) -> list[dict[str, Any]]:
+    out = []
+    for e in data.get(kind, []):
+        status = e.get("status", "accepted")
+        if status not in REVIEW_STATUSES:
+            raise ValidationError(f"{where}: {kind} {e.get('id', e.get('statement', '?'))}: status must be one of "
+                                  f"{', '.join(REVIEW_STATUSES)}, got {status!r}")
+        if status == "accepted":
+            out.append(e)
+    return out
+
+
+def _add_sources(
+    competences: list[CompetenceSpec], mandates: list[MandateSpec],
+    extra: list[tuple[str, tuple[SourceSpec, ...], str]],
+) -> tuple[list[CompetenceSpec], list[MandateSpec]]:
+    """Accepted ``[[source]]`` entries (a statement carried to a new edition) join their statement."""
+    from dataclasses import replace
+
+    comp = {c.id: i for i, c in enumerate(competences)}
+    mand = {m.id: i for i, m in enumerate(mandates)}
+    for owner, sources, where in extra:
+        if owner in comp:
+            c = competences[comp[owner]]
+            competences[comp[owner]] = replace(c, sources=c.sources + sources)
+        elif owner in mand:
+            m = mandates[mand[owner]]
+            mandates[mand[owner]] = replace(m, sources=m.sources + sources)
+        else:
+            raise ValidationError(f"{where}: source for an unknown statement or mandate {owner!r}")
+    return competences, mandates
 
 
 def _check_unique(kind: str, keys: list[str]) -> None:
