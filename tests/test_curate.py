@@ -227,3 +227,22 @@ def test_cli_carry_propose_review_changes(capsys, monkeypatch, built, tmp_path):
     assert code == 0 and "3.2" in out and "voorheen" in out
     code, _, err = _run(capsys, built, monkeypatch, "graph", "carry", "--from", OLD, "--to", "BWBR0000000")
     assert code != 0 and "kennis:" in err and "Traceback" not in err
+
+
+def test_api_actor_changes(built):
+    from fastapi.testclient import TestClient
+
+    from kennis.api.app import create_app
+    from kennis.service import Kennis
+
+    core = Kennis(built)
+    with TestClient(create_app(built, core=core, store=core.store)) as client:
+        r = client.get("/api/actors/havenmeester/changes", params={"from": OLD, "to": NEW})
+        assert r.status_code == 200
+        body = r.json()
+        assert body["before"] == f"{OLD}/2010-01-01" and body["after"] == f"{NEW}/2016-01-01"
+        assert [(c["status"], c["before"]["ref"], c["after"]["ref"]) for c in body["changes"]] == [
+            ("gewijzigd", "1.2", "3.2")]
+        assert client.get("/api/actors/havenmeester/changes", params={"from": OLD, "to": "XX"}).status_code == 404
+        assert client.get("/api/actors/niemand/changes", params={"from": OLD, "to": NEW}).status_code == 404
+        assert client.get("/api/actors/havenmeester", params={}).status_code == 200  # the card route still answers

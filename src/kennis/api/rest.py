@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from kennis.api.app import runtime
 from kennis.api.schemas import schema_for
 from kennis.errors import InvalidInputError
-from kennis.models import ActorCard, ActorRef, Answer, DocumentInfo, Passage, SearchResult
+from kennis.models import ActorCard, ActorChanges, ActorRef, Answer, DocumentInfo, Passage, SearchResult
 from kennis.service import parse_date
 
 router = APIRouter(prefix="/api")
@@ -84,6 +84,20 @@ def actors(
 ) -> Any:
     core = runtime(request).core()
     return _json([a.to_dict() for a in core.actors(q.strip() if q and q.strip() else None)])
+
+
+@router.get("/actors/{actor}/changes", tags=["actors"], summary="What changed for an actor between two editions",
+            response_model=schema_for(ActorChanges), responses=_ERRORS)
+def actor_changes(
+    request: Request,
+    actor: str = Path(..., description="Actor name, label or abbreviation."),
+    before: str = Query(..., alias="from", description="The older edition: DOC or DOC/VERSION, e.g. BWBR0032891."),
+    after: str = Query(..., alias="to", description="The newer edition: DOC or DOC/VERSION, e.g. BWBR0036811."),
+) -> Any:
+    """Its competences that appear, disappear or change wording, with both quotes (as
+    ``kennis actor X --changes FROM TO --json``)."""
+    core = runtime(request).core()
+    return _json(core.actor_changes(_text(actor, "actor"), _text(before, "from"), _text(after, "to")).to_dict())
 
 
 @router.get("/actors/{actor:path}", tags=["actors"], summary="An actor's card",
