@@ -8,7 +8,8 @@ from kennis.compare import cited_from, compare_versions, diff_words, editions_wi
 from kennis.config import Settings
 from kennis.corpus import ingest
 from kennis.models import ActorCard, ActorRef, Answer, Competence, ExplanationStep
-from kennis.views import actor_display, actor_neighbourhood, cite_ref, explanation_network, sparql_examples
+from kennis.format import actor_display, cite_ref
+from kennis.views import actor_neighbourhood, explanation_network, sparql_examples
 
 
 @pytest.fixture

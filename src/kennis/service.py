@@ -13,7 +13,7 @@ import time
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kennis.config import Settings
 from kennis.corpus import Corpus, Manifest, ingest
@@ -31,6 +31,9 @@ from kennis.models import (
 )
 from kennis.models import ActorChanges, CarriedStatement, ProposedStatement
 from kennis.progress import Progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kennis.compare import Citation, Comparison
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -349,6 +352,25 @@ class Kennis:
         return [
             n for d, n in zip(selection.missing, selection.notices()) if d.work == info.work
         ]
+
+    def editions(self, doc: str) -> list[tuple[str, str]]:
+        """``(doc, version)`` of every text held of ``doc``'s work (or of ``doc`` alone), oldest first."""
+        from kennis.compare import editions_with_text
+
+        return editions_with_text(self.corpus, doc)
+
+    def compare(self, left: tuple[str, str | None], right: tuple[str, str | None],
+                ref: str | None = None) -> Comparison:
+        """Two versions compared section by section (``(doc, version)``; left is the older)."""
+        from kennis.compare import compare_versions
+
+        return compare_versions(self.corpus, left, right, ref)
+
+    def cited_from(self, doc: str, ref: str | None = None) -> list[Citation]:
+        """Passages that cite ``doc`` (or its provision ``ref``), in corpus order."""
+        from kennis.compare import cited_from
+
+        return cited_from(self.corpus, doc, ref)
 
 
 _PROLOGUE = re.compile(r"^\s*(?:(?:#[^\n]*\n)|(?:PREFIX\s+[\w-]*:\s*<[^>]*>)|(?:BASE\s+<[^>]*>)|\s+)*", re.I)

@@ -1,4 +1,4 @@
-"""Display-independent views for the front-ends: citations, small networks, example input.
+"""Display-independent views for the front-ends: small networks and example input.
 
 The Streamlit app (and any other interface) draws these; nothing here imports a UI
 library, so the logic is tested without one.
@@ -6,11 +6,11 @@ library, so the logic is tested without one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Sequence
 
 from kennis import ids
+from kennis.format import cite_ref, local_name
 from kennis.models import ActorCard, ActorRef, Answer, _Record
 
 NodeKind = Literal["actor", "domain", "object", "statement", "passage", "other"]
@@ -22,35 +22,6 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "Wat is een dreigingsinschatting?",
     "Wie beslist over maatregelen als een burgemeester wordt bedreigd?",
 )
-
-_NUMBERED = re.compile(r"^\d+(\.\d+)*$")
-
-
-def cite_ref(ref: str) -> str:
-    """How a citation unit is written for readers: ``§ 4.2``, ``artikel 16 lid 1``, ``bijlage 2``."""
-    if not ref:
-        return "gehele tekst"
-    if _NUMBERED.match(ref):
-        return f"§ {ref}"
-    return ref
-
-
-def citation(doc_label: str, version: str, ref: str) -> str:
-    """``Circulaire bewaken en beveiligen 2015, § 4.2 (versie 2015-07-09)``."""
-    return f"{doc_label}, {cite_ref(ref)} (versie {version})"
-
-
-def actor_display(actor: ActorRef | ActorCard) -> str:
-    """``hoofdofficier van justitie (HOvJ)``: the label with its abbreviations."""
-    alts = [a for a in actor.alt_labels if a and a.lower() != actor.label.lower()]
-    return f"{actor.label} ({', '.join(alts[:3])})" if alts else actor.label
-
-
-def actor_matches(actor: ActorRef, query: str) -> bool:
-    """Does ``query`` occur in the actor's label or one of its abbreviations (case-insensitive)?"""
-    q = query.strip().lower()
-    return not q or any(q in x.lower() for x in (actor.label, *actor.alt_labels))
-
 
 # --- small networks ------------------------------------------------------------------------
 
@@ -187,8 +158,7 @@ def _label_from_iri(value: str) -> str:
     if pid is not None:
         doc, version, ref, n = (pid.split("/") + ["", "", "", ""])[:4]
         return f"{doc} {cite_ref(ref)} ({version})"
-    tail = re.split(r"[#/]", value.rstrip("/#"))[-1]
-    return tail or value
+    return local_name(value)
 
 
 # --- SPARQL examples ---------------------------------------------------------------------
