@@ -310,6 +310,17 @@ class Table(_Record):
     boolean: bool | None = None
 
 
+@dataclass(frozen=True)
+class LintFinding(_Record):
+    """A curated statement or mandate that may not say what its quotes say."""
+
+    kind: str  # one of kennis.graph.lint.KINDS
+    owner: str  # competence or mandate id
+    message: str
+    doc: str = ""
+    ref: str = ""
+
+
 # --- answers -------------------------------------------------------------------------------
 
 

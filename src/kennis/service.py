@@ -173,6 +173,13 @@ class Kennis:
 
         return graph_stats(self.store)
 
+    def lint(self) -> list[Any]:
+        """Findings of the curation lint (``kennis.graph.lint``) on the ABox against the texts."""
+        from kennis.graph.abox import load_curation
+        from kennis.graph.lint import lint_curation
+
+        return lint_curation(load_curation(self.settings.abox_dir), self.corpus)
+
     # --- keeping the curation in step with new editions (kennis.curate) ---------------------
 
     def _curated_owners(self) -> list[Any]:

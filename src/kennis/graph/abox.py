@@ -93,6 +93,8 @@ class CompetenceSpec:
     on_behalf_of: str = ""
     legal_basis: tuple[tuple[str, str], ...] = ()
     sources: tuple[SourceSpec, ...] = ()
+    #: lint kinds a curator has checked by hand and found not to apply: (kind, reason)
+    lint_ok: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class MandateSpec:
     mandatary: str
     label: str = ""
     sources: tuple[SourceSpec, ...] = ()
+    lint_ok: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,13 @@ def _sources(raw: Iterable[Any], aliases: dict[str, str], where: str) -> tuple[S
     return tuple(out)
 
 
+def _lint_ok(raw: Any, where: str) -> tuple[tuple[str, str], ...]:
+    # An acknowledgement without a reason would silence the lint for nothing checkable.
+    if not isinstance(raw, dict) or any(not isinstance(v, str) or not v.strip() for v in raw.values()):
+        raise ValidationError(f"{where}: lint_ok must be a table of lint kind = \"reason\"")
+    return tuple(sorted(raw.items()))
+
+
 def load_curation(folder: Path | None = None) -> Curation:
     """Read every ``*.toml`` of the ABox folder (``ontology/abox`` by default)."""
     folder = folder or ONTOLOGY_DIR / "abox"
@@ -204,12 +214,14 @@ def load_curation(folder: Path | None = None) -> Curation:
                 on_behalf_of=c.get("on_behalf_of", ""),
                 legal_basis=tuple((aliases.get(d, d), r) for d, r in c.get("legal_basis", [])),
                 sources=_sources(c.get("src", c.get("sources", [])), aliases, where),
+                lint_ok=_lint_ok(c.get("lint_ok", {}), where),
             ))
         for m in _accepted(data, "mandate", path.name):
             where = f"{path.name}: mandate {m.get('id', '?')}"
             mandates.append(MandateSpec(
                 id=m["id"], mandator=m.get("mandator", ""), mandatary=m.get("mandatary", ""),
                 label=m.get("label", ""), sources=_sources(m.get("src", []), aliases, where),
+                lint_ok=_lint_ok(m.get("lint_ok", {}), where),
             ))
         for e in _accepted(data, "source", path.name):
             extra_sources.append((e.get("statement", ""), _sources(e.get("src", []), aliases, f"{path.name}: source"),

@@ -49,6 +49,14 @@ def build_graph(
     step("graph: resolving sources to passages")
     resolution = abox_mod.resolve_sources(curation, corpus)
     check_sources(resolution)
+    from kennis.graph.lint import lint_curation
+
+    # Warnings, not errors: a finding asks a curator to reread the passage; `kennis graph
+    # lint` and the CI test on the shipped ABox are where findings fail.
+    findings = lint_curation(curation, corpus, resolution)
+    step(f"graph: lint: {len(findings)} warning(s)")
+    for f in findings:
+        step(f"graph: lint warning [{f.kind}] {f.owner}: {f.message}")
     abox = abox_graph(curation, resolution, corpus)
     step("graph: validating SHACL shapes")
     stub = passage_stub(passage_iri(p.id) for p in corpus.passages())
@@ -74,6 +82,7 @@ def build_graph(
     stats = graph_stats(OxigraphStore.from_file(path))
     stats["inferred_triples"] = len(inferred)
     stats["coverage_2015_ch2_6"] = coverage_2015(corpus, resolution)
+    stats["lint_warnings"] = len(findings)
     (out_dir / STATS_FILE).write_text(json.dumps(stats, indent=2, ensure_ascii=False), encoding="utf-8")
     return stats
 
