@@ -58,9 +58,12 @@ CUES: tuple[Cue, ...] = (
     _cue("is bevoegd", r"\b(?:is|zijn)\s+(?:\w+\s+)?bevoegd\b", None),
     _cue("stelt … op", r"\b(?:stelt|stellen)\b[^.;]{0,80}?\bop\b", "draw-up"),
     _cue("voert … uit", r"\b(?:voert|voeren)\b[^.;]{0,80}?\buit\b", "execute"),
+    _cue("onder voorzitterschap van X", r"\bonder (?:het )?voorzitterschap van\b", "chair", actor_after=True),
+    _cue("wordt voorgezeten door X", r"\b(?:wordt|worden) voorgezeten door\b", "chair", actor_after=True),
+    _cue("bestaat uit X", r"\bbestaa?t uit\b(?: (?:de |het )?vertegenwoordigers van)?", "participate",
+         actor_after=True, confidence=0.7),
     _cue("namens de minister", r"\bnamens (?:de|het)\b", None, confidence=0.7),
-    _cue("door de X", r"\b(?:wordt|worden|is|zijn)\b[^.;]{0,60}?\bdoor (?:de|het)\b", None, actor_after=True,
-         confidence=0.65),
+    _cue("door de X", r"\bdoor\b", None, actor_after=True, confidence=0.65),
 )
 
 _AGENT_AFTER = frozenset(c.name for c in CUES if c.actor_after)
@@ -190,14 +193,14 @@ class Proposer:
                 action = cue.action or self._verb_action(folded, keys, words, m.start())
                 if action is None:
                     continue
-                picked = self._actors_for(actors, m.start(), m.end(), cue.actor_after)
+                picked = self._actors_for(sentence, actors, m.start(), m.end(), cue.actor_after)
                 for a in picked:
                     if a.iri not in seen_actors:
                         seen_actors.add(a.iri)
                         found.append((a, action, cue.name, cue.confidence, m.start()))
         if not found:
             for action, pos in self._verb_actions(folded, keys, words):
-                for a in self._actors_for(actors, pos, pos, False):
+                for a in self._actors_for(sentence, actors, pos, pos, False):
                     if a.iri not in seen_actors:
                         seen_actors.add(a.iri)
                         found.append((a, action, "werkwoord", VERB_CONFIDENCE, pos))
@@ -237,21 +240,15 @@ class Proposer:
         return min(acts, key=lambda x: abs(x[1] - near))[0]
 
     @staticmethod
-    def _actors_for(actors: list[Mention], start: int, end: int, after: bool) -> list[Mention]:
-        """The actor(s) a cue at ``start..end`` names: the first after it, or the subject before it."""
+    def _actors_for(sentence: str, actors: list[Mention], start: int, end: int, after: bool) -> list[Mention]:
+        """The actor(s) a cue at ``start..end`` names: those right after it ("door de X en de Y"),
+        or the subject before it with what is coordinated with it ("De AIVD, MIVD en de politie")."""
         if after:
-            nxt = [a for a in actors if a.start >= end]
-            return nxt[:1]
+            nxt = [a for a in actors if a.start >= end and _ARTICLE_GAP.match(sentence[end:a.start])]
+            return _coordinated(sentence, [a for a in actors if a.start >= end], nxt[:1])
         before = [a for a in actors if a.end <= start]
         if before:
-            # the subject and what is coordinated with it ("De AIVD, MIVD en de politie leveren")
-            first = before[0]
-            group = [first]
-            for a in before[1:]:
-                gap = a.start - group[-1].end
-                if gap <= 6:
-                    group.append(a)
-            return group
+            return _coordinated(sentence, before, before[:1])
         # inversion: "In het decentrale domein neemt het lokaal bevoegd gezag zelf besluiten"
         nxt = [a for a in actors if a.start >= end and a.start - end <= 30]
         return nxt[:1]
@@ -273,6 +270,20 @@ class Proposer:
             if cid and self._scheme.get(cid) == "domain":
                 return cid
         return ""
+
+
+#: What may stand between a cue and its actor, or between coordinated actors.
+_ARTICLE_GAP = re.compile(r"^\s*(?:de |het |een )?(?:directeur |voorzitter )?$", re.I)
+_COORDINATION_GAP = re.compile(r"^\s*(?:,|,?\s*(?:en|of|en/of))\s*(?:de |het )?$", re.I)
+
+
+def _coordinated(sentence: str, candidates: list[Mention], group: list[Mention]) -> list[Mention]:
+    if not group:
+        return group
+    for a in candidates:
+        if a.start > group[-1].start and _COORDINATION_GAP.match(sentence[group[-1].end:a.start]):
+            group.append(a)
+    return group
 
 
 def _verb_position(cue: ActionCue, folded: list[str], keys: list[str]) -> int | None:
