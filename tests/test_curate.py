@@ -57,6 +57,14 @@ def test_sentences_are_verbatim_and_drop_bullets():
     assert all(s in text for s in found)
 
 
+def test_one_word_of_difference_is_a_rewording():
+    from kennis.curate.align import same_words
+
+    old = "Aan dit overleg nemen vertegenwoordigers van de diensten deel onder voorzitterschap van de SC."
+    assert not same_words(old, old.replace("van de SC", "van het FTB"))
+    assert same_words("vertegenwoordigers van de diensten deel", old)
+
+
 def test_sections_align_by_heading_and_wording(corpus):
     source, target = edition_pair(corpus, OLD, NEW)
     aligner = EditionAligner(source, target)

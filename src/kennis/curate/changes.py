@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kennis.curate.align import SAME_WORDING, EditionAligner, wording
+from kennis.curate.align import EditionAligner, same_words, wording
 from kennis.curate.carry import edition_pair
 from kennis.graph.abox import norm_text
 from kennis.models import ActorChanges, ActorRef, Competence, CompetenceChange, ParsedVersion, SourceRef
@@ -53,8 +53,7 @@ def _found(aligner: EditionAligner, src: SourceRef) -> tuple[SourceRef | None, f
 
 
 def _status(a: str, b: str) -> str:
-    same = norm_text(a) in norm_text(b) or norm_text(b) in norm_text(a) or wording(a, b) >= SAME_WORDING
-    return "gelijk" if same else "gewijzigd"
+    return "gelijk" if same_words(a, b) else "gewijzigd"
 
 
 def compare_competence(c: Competence, aligners: _Aligners) -> CompetenceChange | None:
