@@ -78,6 +78,8 @@ def cmd_corpus_show(args: argparse.Namespace, k: Any) -> int:
     first = passages[0]
     print(f"{doc.label} ({first.doc}), versie {first.version}, {first.ref or 'gehele tekst'}")
     print(f"  {first.title}")
+    if first.url:
+        print(f"  {first.url}")
     print()
     for p in passages:
         if p.ref != first.ref:
@@ -111,6 +113,47 @@ def cmd_corpus_select(args: argparse.Namespace, k: Any) -> int:
         print(f"  {v.doc:<18} versie {v.version}  {k.manifest.document(v.doc).label}")
     for n in selection.notices():
         print(f"Let op: {n}")
+    return 0
+
+
+def cmd_corpus_add(args: argparse.Namespace, k: Any) -> int:
+    from pathlib import Path
+
+    result = k.corpus_add([Path(p) for p in args.paths], work=args.work, supersedes=args.supersedes,
+                          valid_to=args.valid_to, version_date=args.date, kind=args.kind,
+                          progress=Progress(quiet=args.quiet))
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    labels = {"added": "toegevoegd", "unchanged": "al aanwezig", "skipped": "overgeslagen"}
+    for f in result.files:
+        what = f"{f.doc} {f.version}".strip() or f.source
+        where = f" → {f.path}" if f.path else ""
+        print(f"  {labels.get(f.status, f.status):<12} {f.format:<21} {what}{where}" + (f"  ({f.note})" if f.note else ""))
+    if result.changed:
+        print(f"{result.manifest} bijgewerkt; voer `kennis build` uit om de nieuwe teksten te doorzoeken.")
+    else:
+        print("Niets veranderd: alles was al aanwezig.")
+    return 0
+
+
+def cmd_corpus_updates(args: argparse.Namespace, k: Any) -> int:
+    result = k.corpus_updates(since=args.since, fetch=args.fetch, progress=Progress(quiet=args.quiet))
+    if args.json:
+        _print_json(result.to_dict())
+        return 0
+    print(f"{len(result.checked)} BWB-documenten nagevraagd bij de SRU-zoekdienst"
+          + (f" (gewijzigd sinds {result.since.isoformat()})" if result.since else "") + ".")
+    if not result.updates:
+        print("Geen nieuwere toestanden gevonden.")
+    for u in result.updates:
+        held = f"in corpus: {u.held}" if u.held else "tekst niet in corpus"
+        state = "toegevoegd" if u.status == "added" else "beschikbaar"
+        print(f"  {u.doc:<14} toestand vanaf {u.valid_from}  ({held})  {state}  {u.title}")
+    if result.added is not None and result.added.changed:
+        print("Voer `kennis build` uit om de nieuwe teksten te doorzoeken.")
+    elif result.updates and not args.fetch:
+        print("Haal ze op met `kennis corpus updates --fetch`.")
     return 0
 
 
@@ -164,6 +207,8 @@ def cmd_search(args: argparse.Namespace, k: Any) -> int:
         print(f"{i:>2}. {label} — {h.ref or 'gehele tekst'} (versie {h.version})  score {h.score:.4f}")
         print(f"    {h.title}")
         print(f"    {h.snippet or h.text[:240]}")
+        if h.url:
+            print(f"    {h.url}")
     for n in result.notices:
         print(f"Let op: {n}")
     return 0
@@ -200,6 +245,8 @@ def cmd_ask(args: argparse.Namespace, k: Any) -> int:
             label = k.manifest.document(src.doc).label
             print(f"  {i}. {label}, {src.ref or 'gehele tekst'} (versie {src.version})")
             print(f"     “{src.quote}”")
+            if src.url:
+                print(f"     {src.url}")
     if args.explain and answer.explanation:
         print()
         print("Pad door de graaf:")
@@ -243,6 +290,8 @@ def cmd_actor(args: argparse.Namespace, k: Any) -> int:
                 print(f"    grondslag: {'; '.join(c.legal_basis)}")
             for src in c.sources:
                 print(f"    bron: {src.doc} {src.ref} (versie {src.version}): “{src.quote}”")
+                if src.url:
+                    print(f"          {src.url}")
     for n in card.notices:
         print(f"Let op: {n}")
     return 0
@@ -427,6 +476,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_corpus_select)
+    p = csub.add_parser("add", parents=[common],
+                        help="add official files (BWB toestand, WTI, repository folder, Staatscourant XML)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a repository folder, or a folder of them")
+    p.add_argument("--work", help="the work (regulation across editions) the document belongs to")
+    p.add_argument("--supersedes", help="the document this one replaces")
+    p.add_argument("--valid-to", help="last day the document applies (YYYY-MM-DD)")
+    p.add_argument("--date", help="version date, for a publication that does not state it (YYYY-MM-DD)")
+    p.add_argument("--kind", help="the kind of document (circulaire, regeling...), when the file says otherwise")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(handler=cmd_corpus_add)
+    p = csub.add_parser("updates", parents=[common],
+                        help="ask the SRU search service for newer toestanden of the manifest's BWB documents")
+    p.add_argument("--since", help="only what changed since this date (YYYY-MM-DD)")
+    p.add_argument("--fetch", action="store_true", help="download them, verify their hash codes and add them")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(handler=cmd_corpus_updates)
 
     p = sub.add_parser("search", parents=[common], help="search the passages that govern a question")
     p.add_argument("query", nargs="?", help="question or a few words, in Dutch")

@@ -65,6 +65,11 @@ class Settings:
     llm_model: str = ""
     #: Default number of search results.
     k: int = 10
+    #: Base URL of the government's SRU search service (BWB: ``x-connection=BWB``), for
+    #: ``kennis corpus updates``.
+    sru_url: str = "https://zoekservice.overheid.nl/sru/Search"
+    #: Time limit of one request to the SRU service or the BWB repository, in seconds.
+    download_timeout_s: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -90,6 +90,13 @@ class QueryTimeoutError(KennisError):
     http_status = 503
 
 
+class ServiceError(KennisError):
+    """A government service (SRU search, BWB repository) could not be reached or answered an error."""
+
+    exit_code = 7
+    http_status = 502
+
+
 class ResultTooLargeError(KennisError):
     """A query result exceeds the configured row cap."""
 

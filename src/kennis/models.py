@@ -80,6 +80,10 @@ class DocumentInfo(_Record):
     valid_to: date | None = None
     supersedes: str | None = None
     versions: tuple[VersionInfo, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    #: The BWB *wetstechnische informatie* held for it (path in the corpus folder) and its sha256.
+    wti: str = ""
+    wti_sha256: str = ""
 
     @property
     def has_text(self) -> bool:
@@ -184,6 +188,10 @@ class Passage(_Record):
     footnotes: tuple[Footnote, ...] = ()
     references: tuple[Reference, ...] = ()
     order: int = 0
+    #: Juriconnect id of the article or member (from the BWB XML), "" when the text has none.
+    jci: str = ""
+    #: Deep link to the text on wetten.overheid.nl / officielebekendmakingen.nl ("" if none).
+    url: str = ""
 
     @property
     def iri(self) -> str:
@@ -212,6 +220,70 @@ class ParsedVersion(_Record):
         return ids.version_id(self.doc, self.version)
 
 
+@dataclass(frozen=True)
+class LegalBasis(_Record):
+    """A dated legal-basis relation of the BWB *wetstechnische informatie* (WTI).
+
+    The provision ``ref`` of ``doc`` (``""``: the regulation as a whole) is the basis
+    (``grondslag-voor``) or the statutory power (``wettelijke-bevoegdheid-voor``) of the
+    regulation ``target`` during ``valid_from`` … ``valid_to``.
+    """
+
+    doc: str
+    ref: str
+    relation: str
+    target: str
+    target_title: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+# --- corpus: adding official texts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddedFile(_Record):
+    """One file ``kennis corpus add`` read: what it is and where it went."""
+
+    source: str
+    format: str
+    doc: str
+    version: str = ""
+    path: str = ""
+    status: str = "added"  # added | unchanged | skipped
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AddResult(_Record):
+    files: tuple[AddedFile, ...]
+    manifest: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Update(_Record):
+    """A newer consolidated text (toestand) of a manifest document, found by the SRU search."""
+
+    doc: str
+    title: str
+    valid_from: date | None
+    valid_to: date | None
+    held: str  # latest version held, "" when none
+    toestand_url: str
+    manifest_url: str = ""
+    wti_url: str = ""
+    status: str = "available"  # available | added
+
+
+@dataclass(frozen=True)
+class UpdatesResult(_Record):
+    since: date | None
+    checked: tuple[str, ...]
+    updates: tuple[Update, ...]
+    added: AddResult | None = None
+
+
 # --- search ------------------------------------------------------------------------------
 
 
@@ -228,6 +300,7 @@ class Hit(_Record):
     text: str
     snippet: str = ""
     doc_title: str = ""
+    url: str = ""
 
     @property
     def iri(self) -> str:
@@ -254,6 +327,7 @@ class SourceRef(_Record):
     ref: str
     quote: str
     passage: str = ""  # passage id
+    url: str = ""
 
     @property
     def iri(self) -> str:
@@ -332,6 +406,7 @@ class Source(_Record):
     quote: str
     passage: str = ""
     title: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)

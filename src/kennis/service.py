@@ -165,8 +165,10 @@ class Kennis:
         """The actor card: labels, hierarchy, mandates, competences by domain with sources."""
         from kennis.graph.queries import actor_card
 
+        from kennis.corpus.links import link_card
+
         day = parse_date(date)
-        return actor_card(self.store, name, self.manifest.select(day))
+        return link_card(actor_card(self.store, name, self.manifest.select(day)), self.corpus)
 
     def graph_stats(self) -> dict[str, Any]:
         from kennis.graph.queries import graph_stats
@@ -292,7 +294,10 @@ class Kennis:
         """Passages that govern ``query``, from the texts in force on ``date`` (default: the latest)."""
         if doc is not None:
             self.manifest.document(doc)  # an unknown document is a clear error, not an empty result
-        return self.searcher.search(query, k=k or self.settings.k, day=parse_date(date), doc=doc, kind=kind)
+        from kennis.corpus.links import link_search
+
+        result = self.searcher.search(query, k=k or self.settings.k, day=parse_date(date), doc=doc, kind=kind)
+        return link_search(result, self.corpus)
 
     def warm_up(self) -> None:
         """Load the model, indexes, graph and answerer now, so the first question is fast."""
@@ -331,7 +336,9 @@ class Kennis:
 
             answer = rephrase(answer, self.settings.llm_endpoint, self.settings.llm_model,
                               timeout=self.settings.query_timeout_s)
-        return answer
+        from kennis.corpus.links import link_answer
+
+        return link_answer(answer, self.corpus)
 
     # --- corpus ------------------------------------------------------------------------------
 
@@ -349,6 +356,29 @@ class Kennis:
 
     def toc(self, doc: str, version: str | None = None, day: date | str | None = None) -> tuple[Section, ...]:
         return self.corpus.sections(doc, version=version, day=parse_date(day))
+
+    def corpus_add(self, paths: list[Path], *, work: str | None = None, supersedes: str | None = None,
+                   valid_to: date | str | None = None, version_date: date | str | None = None,
+                   kind: str | None = None, progress: Progress | None = None) -> Any:
+        """Add official files (toestand, WTI, repository folder, publication) to the corpus folder."""
+        from kennis.corpus.add import Options, add_paths
+
+        options = Options(work=work, supersedes=supersedes, valid_to=parse_date(valid_to),
+                          version_date=parse_date(version_date), kind=kind)
+        result = add_paths(self.settings, paths, options, progress)
+        for attr in ("corpus", "manifest"):
+            self.__dict__.pop(attr, None)
+        return result
+
+    def corpus_updates(self, since: date | str | None = None, fetch: bool = False,
+                       progress: Progress | None = None) -> Any:
+        """Newer toestanden of the manifest's BWB documents (SRU search); with ``fetch`` added."""
+        from kennis.corpus.updates import check_updates
+
+        result = check_updates(self.settings, parse_date(since), fetch, progress)
+        for attr in ("corpus", "manifest"):
+            self.__dict__.pop(attr, None)
+        return result
 
     def notices_for(self, doc: str, day: date | None = None) -> list[str]:
         """Notices about newer editions of ``doc``'s work whose text is not in the corpus."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -16,7 +16,7 @@ from kennis.corpus.markdown import parse_markdown
 from kennis.corpus.plain import parse_plain
 from kennis.corpus.references import ReferenceResolver
 from kennis.errors import NotBuiltError, NotFoundError, ParseError
-from kennis.models import Footnote, ParsedVersion, Passage, Reference, Section, Selection, VersionInfo
+from kennis.models import Footnote, LegalBasis, ParsedVersion, Passage, Reference, Section, Selection, VersionInfo
 from kennis.progress import Progress
 
 FORMAT_VERSION = 1
@@ -36,6 +36,11 @@ def ref_within(ref: str, unit: str) -> bool:
 def parse_version(manifest: Manifest, info: VersionInfo) -> ParsedVersion:
     """Parse one version's text file according to its format."""
     path = manifest.root / info.path
+    if info.format in ("bwb-toestand", "officiele-publicatie"):
+        from kennis.corpus import bwb, officiele
+
+        reader = bwb.parse_toestand if info.format == "bwb-toestand" else officiele.parse_publication
+        return reader(path.read_bytes(), info.doc, info.version, f"{info.doc} {info.version} ({path})")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -51,6 +56,8 @@ class Corpus:
 
     manifest: Manifest
     versions: dict[str, ParsedVersion]
+    #: Dated legal-basis relations from the WTI files of the manifest's documents.
+    legal_bases: tuple[LegalBasis, ...] = ()
     _by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -146,6 +153,7 @@ class Corpus:
             "format": FORMAT_VERSION,
             "corpus_dir": str(self.manifest.root),
             "versions": [v.to_dict() for v in self.versions.values()],
+            "legal_bases": [b.to_dict() for b in self.legal_bases],
         }
         atomic_write_text(path, json.dumps(payload, ensure_ascii=False))
 
@@ -160,7 +168,8 @@ class Corpus:
         for raw in data["versions"]:
             pv = _version_from_dict(raw)
             versions[pv.id] = pv
-        return cls(manifest=manifest, versions=versions)
+        bases = tuple(_legal_basis_from_dict(b) for b in data.get("legal_bases", ()))
+        return cls(manifest=manifest, versions=versions, legal_bases=bases)
 
 
 def _version_from_dict(raw: dict[str, Any]) -> ParsedVersion:
@@ -177,6 +186,11 @@ def _version_from_dict(raw: dict[str, Any]) -> ParsedVersion:
         for p in raw["passages"]
     )
     return ParsedVersion(doc=raw["doc"], version=raw["version"], title=raw["title"], sections=sections, passages=passages)
+
+
+def _legal_basis_from_dict(raw: dict[str, Any]) -> LegalBasis:
+    days = {k: date.fromisoformat(raw[k]) if raw.get(k) else None for k in ("valid_from", "valid_to")}
+    return LegalBasis(**{**raw, **days})
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -199,11 +213,23 @@ def ingest(settings: Settings, progress: Progress | None = None, *, manifest: Ma
     if manifest is None:
         progress.step(f"reading {settings.manifest_path}")
         manifest = Manifest.load(settings.manifest_path)
+    from kennis.corpus.links import citation_url
+    from kennis.corpus.wti import parse_wti
+
     resolver = ReferenceResolver(manifest.documents)
     versions: dict[str, ParsedVersion] = {}
     infos = manifest.versions()
     for info in progress.bar(infos, total=len(infos), desc="parsing versions"):
         pv = parse_version(manifest, info)
-        passages = tuple(resolver.annotate(p) for p in pv.passages)
+        doc = manifest.document(info.doc)
+        passages = tuple(
+            replace(a, url=citation_url(a.doc, a.version, a.ref, a.jci, doc))
+            for a in (resolver.annotate(p) for p in pv.passages)
+        )
         versions[pv.id] = ParsedVersion(pv.doc, pv.version, pv.title, pv.sections, passages)
-    return Corpus(manifest=manifest, versions=versions)
+    bases: list[LegalBasis] = []
+    for d in manifest.documents.values():
+        if d.wti:
+            path = manifest.root / d.wti
+            bases += parse_wti(path.read_bytes(), f"{d.id} WTI ({path})").relations
+    return Corpus(manifest=manifest, versions=versions, legal_bases=tuple(bases))

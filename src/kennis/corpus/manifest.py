@@ -15,7 +15,7 @@ from typing import Any
 from kennis.errors import ChecksumError, ManifestError, NotFoundError
 from kennis.models import DocumentInfo, Selection, VersionInfo, Work
 
-FORMATS = ("laws-markdown", "plain")
+FORMATS = ("laws-markdown", "plain", "bwb-toestand", "officiele-publicatie")
 _DOC_REQUIRED = ("id", "kind", "title")
 _VERSION_REQUIRED = ("date", "path", "format", "sha256")
 
@@ -121,7 +121,12 @@ class Manifest:
                 valid_to=_date(raw.get("valid_to"), where, "valid_to"),
                 supersedes=raw.get("supersedes"),
                 versions=tuple(sorted(versions, key=lambda v: v.date)),
+                abbreviations=tuple(str(a) for a in raw.get("abbreviations", ())),
+                wti=str(raw.get("wti", "")),
+                wti_sha256=str(raw.get("wti_sha256", "")).lower(),
             )
+            if bool(documents[doc_id].wti) != bool(documents[doc_id].wti_sha256):
+                raise ManifestError(f"{where}: wti and wti_sha256 go together")
         for d in documents.values():
             if d.supersedes and d.supersedes not in documents:
                 raise ManifestError(f"[[document]] {d.id}: supersedes unknown document {d.supersedes!r}")
@@ -133,15 +138,17 @@ class Manifest:
 
     def verify(self) -> None:
         """Refuse a missing file or one whose sha256 differs from the manifest."""
-        for v in self.versions():
-            path = self.root / v.path
+        files = [(f"{v.doc} {v.version}", v.path, v.sha256) for v in self.versions()]
+        files += [(f"{d.id} WTI", d.wti, d.wti_sha256) for d in self.documents.values() if d.wti]
+        for what, rel, expected in files:
+            path = self.root / rel
             if not path.is_file():
-                raise ChecksumError(f"{v.doc} {v.version}: file missing: {path}")
+                raise ChecksumError(f"{what}: file missing: {path}")
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if digest != v.sha256:
+            if digest != expected:
                 raise ChecksumError(
-                    f"{v.doc} {v.version}: checksum mismatch for {path}",
-                    hint=f"manifest says {v.sha256}, file has {digest}",
+                    f"{what}: checksum mismatch for {path}",
+                    hint=f"manifest says {expected}, file has {digest}",
                 )
 
     # --- lookups ---------------------------------------------------------------------------

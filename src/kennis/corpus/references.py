@@ -97,8 +97,8 @@ class ReferenceResolver:
         """Give a link reference its corpus document and, from its text, the article."""
         target_doc = ref.bwb_id if ref.bwb_id in self.documents else None
         m = _ARTICLE.search(ref.text)
-        target_ref = None
-        if m:
+        target_ref = ref.target_ref  # the XML readers know the unit from the Juriconnect id
+        if m and target_ref is None:
             lid = m.group("lid") or (str(ORDINALS[m.group("ord")]) if m.group("ord") else None)
             target_ref = f"artikel {m.group('art')}" + (f" lid {lid}" if lid else "")
         return replace(ref, target_doc=target_doc, target_ref=target_ref)

@@ -32,6 +32,8 @@ class Block:
     kind: str = "para"
     footnotes: list[Footnote] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    #: Juriconnect id of the article or member the block belongs to (BWB XML only).
+    jci: str = ""
 
 
 def split_sentences(text: str, limit: int = TARGET_CHARS) -> list[str]:
@@ -81,6 +83,7 @@ def _pieces(block: Block) -> list[Block]:
                 block.kind,
                 block.footnotes if i == 0 else [],
                 block.references if i == 0 else [],
+                block.jci,
             )
         )
     return out
@@ -111,6 +114,7 @@ def make_passages(doc: str, version: str, blocks: list[Block], start_order: int 
                 footnotes=tuple(f for b in group for f in b.footnotes),
                 references=tuple(r for b in group for r in b.references),
                 order=start_order + len(passages),
+                jci=first.jci,
             )
         )
         group.clear()
@@ -122,6 +126,7 @@ def make_passages(doc: str, version: str, blocks: list[Block], start_order: int 
             if group and (
                 group[0].ref != piece.ref
                 or group[0].path != piece.path
+                or group[0].jci != piece.jci
                 or sum(len(b.text) + 1 for b in group) + len(piece.text) > TARGET_CHARS
             ):
                 flush()

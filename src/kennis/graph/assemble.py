@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from kennis import ids
 from kennis.corpus import norm_ref
+from kennis.corpus.links import WETTEN, jci, wetten_url
 from kennis.graph.abox import ONTOLOGY_DIR, SCHEMES, Curation, Resolution
 from kennis.graph.vocab import (
     ELI, KB, actor_iri, competence_iri, concept_iri, doc_iri, evidence_iri, mandate_iri, passage_iri,
@@ -45,32 +46,7 @@ def load_shapes(path: Path | None = None) -> Graph:
 # --- identifiers of legal sources ------------------------------------------------------------
 
 
-def jci(doc: str, ref: str = "", version: str | None = None) -> str | None:
-    """Juriconnect-style identifier, e.g. ``jci1.3:c:BWBR0031788&artikel=16&lid=1&z=…&g=…``.
-
-    Only documents of the BWB have one; ``None`` for the others (the letter).
-    """
-    if not _BWB.match(doc):
-        return None
-    out = f"jci1.3:c:{doc}"
-    r = norm_ref(ref) if ref else ""
-    m = re.match(r"^artikel (\S+)(?: lid (\S+))?$", r)
-    if m:
-        out += f"&artikel={m.group(1)}" + (f"&lid={m.group(2)}" if m.group(2) else "")
-    elif re.match(r"^(bijlage|hoofdstuk|afdeling|paragraaf) \S+$", r):
-        kind, num = r.split(" ", 1)
-        out += f"&{kind}={num}"
-    elif re.match(r"^[0-9][0-9.]*$", r):
-        out += f"&paragraaf={r}"
-    if version:
-        out += f"&z={version}&g={version}"
-    return out
-
-
-def wetten_url(doc: str, ref: str = "", version: str | None = None) -> str | None:
-    """The wetten.overheid.nl address of a BWB document, version or unit."""
-    ident = jci(doc, ref, version)
-    return WETTEN + ident if ident else None
+# jci and wetten_url live in kennis.corpus.links (imported above), the one home of source links.
 
 
 # --- ABox -------------------------------------------------------------------------------------
@@ -388,9 +364,10 @@ def corpus_graph(corpus: Any, linker: MentionLinker | None = None) -> Graph:
             g.add((pi, KB.ref, Literal(p.ref)))
             g.add((pi, KB.passageText, Literal(p.text)))
             g.add((pi, RDFS.label, _lit(p.title or f"{p.doc} {p.ref}".strip())))
-            if (ident := jci(p.doc, p.ref, p.version)) is not None:
+            if (ident := p.jci or jci(p.doc, p.ref, p.version)) is not None:
                 g.add((pi, KB.jci, Literal(ident)))
-                g.add((pi, KB.wettenUrl, Literal(WETTEN + ident, datatype=XSD.anyURI)))
+            if p.url:
+                g.add((pi, KB.wettenUrl, Literal(p.url, datatype=XSD.anyURI)))
             for r in p.references:
                 target = _cite_target(r, manifest, latest, sections_by_doc)
                 if target is not None:
@@ -400,6 +377,9 @@ def corpus_graph(corpus: Any, linker: MentionLinker | None = None) -> Graph:
                 for iri in linker(text):
                     g.add((pi, KB.mentions, URIRef(iri)))
                     g.add((URIRef(iri), KB.mentionedIn, pi))
+    from kennis.graph.legal import legal_basis_graph
+
+    g += legal_basis_graph(corpus, sections_by_doc)
     return g
 
 

@@ -49,6 +49,7 @@ class KB(DefinedNamespace):
     Version: URIRef
     Section: URIRef
     Passage: URIRef
+    LegalBasisRelation: URIRef
     # object properties
     actor: URIRef
     action: URIRef
@@ -73,6 +74,8 @@ class KB(DefinedNamespace):
     succeeds: URIRef
     mentions: URIRef
     mentionedIn: URIRef
+    basisProvision: URIRef
+    basedResource: URIRef
     # datatype properties
     condition: URIRef
     modality: URIRef
@@ -83,6 +86,9 @@ class KB(DefinedNamespace):
     jci: URIRef
     wettenUrl: URIRef
     passageText: URIRef
+    basisKind: URIRef
+    validFrom: URIRef
+    validTo: URIRef
 
 
 class ELI(DefinedNamespace):
@@ -109,6 +115,9 @@ class ELI(DefinedNamespace):
     passed_by: URIRef
     is_about: URIRef
     repeals: URIRef
+    based_on: URIRef
+    basis_for: URIRef
+    title_alternative: URIRef
 
 
 class SD(DefinedNamespace):
