@@ -119,20 +119,19 @@ class Selection(_Record):
         return frozenset(v.id for v in self.versions)
 
     def notices(self) -> list[str]:
-        """Dutch sentences for interfaces: which applicable texts are not in the corpus."""
-        out = []
-        for d in self.missing:
-            if self.date is None:
-                out.append(
-                    f"Er bestaat een nieuwere editie, {d.label}"
-                    f"{' (geldig vanaf ' + d.valid_from.isoformat() + ')' if d.valid_from else ''}, "
-                    "waarvan de tekst niet in het corpus zit."
-                )
-            else:
-                out.append(
-                    f"Op {self.date.isoformat()} gold {d.label}; de tekst daarvan zit niet in het corpus."
-                )
-        return out
+        """One Dutch line for interfaces naming the applicable texts the corpus does not hold."""
+        if not self.missing:
+            return []
+        names = [
+            d.label + (f" (geldig vanaf {d.valid_from.isoformat()})" if d.valid_from and self.date is None else "")
+            for d in self.missing
+        ]
+        listed = ", ".join(names[:-1]) + (" en " if len(names) > 1 else "") + names[-1]
+        if self.date is None:
+            many = len(names) > 1
+            return [f"Er {'bestaan nieuwere edities' if many else 'bestaat een nieuwere editie'} waarvan de tekst "
+                    f"niet in het corpus zit: {listed}."]
+        return [f"Op {self.date.isoformat()} gold ook {listed}; de tekst daarvan zit niet in het corpus."]
 
 
 # --- corpus: citation tree -------------------------------------------------------------

@@ -386,9 +386,8 @@ class Kennis:
         if info.work is None:
             return []
         selection = self.manifest.select(day)
-        return [
-            n for d, n in zip(selection.missing, selection.notices()) if d.work == info.work
-        ]
+        missing = tuple(d for d in selection.missing if d.work == info.work)
+        return Selection(selection.date, selection.versions, missing).notices()
 
     def editions(self, doc: str) -> list[tuple[str, str]]:
         """``(doc, version)`` of every text held of ``doc``'s work (or of ``doc`` alone), oldest first."""

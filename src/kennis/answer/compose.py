@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from kennis.answer.actions import ActionMatcher
+from kennis.answer.agents import agents
+from kennis.answer.expect import Expectation, Expecter
 from kennis.answer.kinds import QuestionKind, classify
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
@@ -38,6 +40,20 @@ MAX_QUESTION_CHARS = 2_000
 _SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
 
 
+_EXCEPTION = re.compile(
+    r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief)\b([^.?!;]*)",
+    re.IGNORECASE)
+
+
+def split_exception(text: str) -> tuple[str, str]:
+    """``text`` without its exception clauses, and those clauses (*afgezien van …*, *behalve …*)."""
+    found = [m for m in _EXCEPTION.finditer(text) if not re.search(r"\book\b", m.group(1))]  # "behalve X ook Y"
+    excluded = " ".join(m.group(1) for m in found)
+    for m in reversed(found):
+        text = text[:m.start()] + " " + text[m.end():]
+    return text, excluded
+
+
 class GraphFacts(Protocol):
     """What answering needs of the graph."""
 
@@ -45,9 +61,26 @@ class GraphFacts(Protocol):
 
     def competences(self) -> list[Competence]: ...
 
+    def actor_kinds(self) -> dict[str, frozenset[str]]: ...
+
 
 #: ``search(text, k, day, doc=None)``: the hybrid search of the index.
 SearchFn = Callable[..., SearchResult]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may answer the question, where it stands, and who it says acts."""
+
+    quote: str
+    passage: str
+    doc: str
+    version: str
+    ref: str
+    title: str
+    score: float
+    actors: tuple[ActorRef, ...] = ()
+    statement: Competence | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +126,15 @@ class Answerer:
         self.search = search
         self.analyzer = analyzer
         self.in_vocabulary = vocabulary
-        self.linker = EntityLinker(graph.lexicon(), common_words=_lowercase_words(corpus))
+        lexicon = graph.lexicon()
+        self.linker = EntityLinker(lexicon, common_words=_lowercase_words(corpus))
+        self.expecter = Expecter(lexicon, graph.actor_kinds())
+        self._labels = {e.iri: e.label for e in lexicon}
+        self._passage_terms: dict[str, list[tuple[str, set[str]]]] = {}
+        self._corpus_idf: dict[str, float] | None = None
+        self._agents_cache: dict[str, list[tuple[str, str, float, str]]] = {}
+        self._actions_cache: dict[str, set[str]] = {}
+        self._corpus_idf_default = 1.0
         self.statements = graph.competences()
         self._vectors = vectors(self.statements) if (vectors and embed_query and self.statements) else None
         # what a statement says in its own fields weighs more than the wider words of its quotes
@@ -143,20 +184,232 @@ class Answerer:
         result = self.search(text, 10, day)
         if not result.hits:
             return self._no_answer(question, kind, day, notices)
-        if kind in (QuestionKind.WHO, QuestionKind.LEGAL_BASIS):
-            ranked = self.rank_statements(text, kind, mentions, result, selection)
-            if ranked and ranked[0].score > 0:
-                return self._from_statements(question, kind, ranked, mentions, result, selection, notices)
         if kind is QuestionKind.CHANGE:
             change = self._from_change(question, mentions, result, selection, notices)
             if change is not None:
                 return change
-        return self._from_passages(question, kind, mentions, result, selection, notices)
+        expectation = self.expecter.expect(text, mentions, who=kind is QuestionKind.WHO)
+        ranked = self.rank_statements(text, kind, mentions, result, selection, expectation)
+        # a definition is stated by the text itself, not by who does what
+        candidates = self.candidates(text, mentions, expectation, result, selection,
+                                     ranked if kind is not QuestionKind.DEFINITION else [])
+        if not candidates:
+            return self._from_passages(question, kind, mentions, result, selection, notices)
+        return self._from_candidates(question, kind, expectation, candidates, ranked, mentions, result,
+                                     selection, notices)
+
+    # --- answering sentences -------------------------------------------------------------------
+
+    def _term_idf(self) -> dict[str, float]:
+        """Inverse document frequency of every term over the passages (computed once)."""
+        if self._corpus_idf is None:
+            df: Counter[str] = Counter()
+            passages = [p for v in self.corpus.versions.values() for p in v.passages]
+            for p in passages:
+                df.update(set(self.analyzer.terms(p.text)))
+            n = max(1, len(passages))
+            self._corpus_idf = {t: math.log(1 + n / c) for t, c in df.items()}
+            self._corpus_idf_default = math.log(1 + n)
+        return self._corpus_idf
+
+    def _sentence_terms(self, pid: str, text: str) -> list[tuple[str, set[str]]]:
+        cached = self._passage_terms.get(pid)
+        if cached is None:
+            cached = [(sent, set(self.analyzer.terms(sent))) for sent in sentences(text)]
+            self._passage_terms[pid] = cached
+        return cached
+
+    def _overlap(self, q_terms: set[str], terms: set[str], q_weight: float) -> float:
+        idf = self._term_idf()
+        return sum(idf.get(t, self._corpus_idf_default) for t in q_terms & terms) / q_weight
+
+    def _sentence_actors(self, sentence: str, asked: set[str], expectation: Expectation,
+                         curated: ActorRef | None = None) -> list[tuple[ActorRef, float]]:
+        """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
+        found = self._agents_cache.get(sentence)
+        if found is None:  # the roles in a sentence do not depend on the question: read them once
+            found = [(a.mention.iri, a.mention.label, a.role, a.prep)
+                     for a in agents(sentence, self.linker.link(sentence))]
+            self._agents_cache[sentence] = found
+        if curated is not None:  # a curated statement says who acts in its sentence
+            found = [(curated.iri, curated.label, 1.0, "")] + [f for f in found if f[0] != curated.iri]
+        out: list[tuple[ActorRef, float]] = []
+        for iri, label, weight, prep in found:
+            if expectation.prep and prep == expectation.prep:
+                weight = max(weight, 0.95)  # "met welke directie …" is answered by "… met de directie X"
+            if expectation.noun and self.expecter.matches_kind(iri, expectation.noun):
+                weight = min(1.0, weight + 0.3)
+            elif expectation.noun:
+                weight *= 0.6  # not the kind of actor asked for
+            if expectation.actor and iri in asked and iri != expectation.about:
+                weight *= 0.25  # the actor a question names is rarely its answer
+            out.append((self._actor(ActorRef(iri, self._labels.get(iri, label))), weight))
+        out.sort(key=lambda x: -x[1])
+        return out
+
+    def _sentence_actions(self, sentence: str) -> set[str]:
+        found = self._actions_cache.get(sentence)
+        if found is None:
+            found = self._actions_cache[sentence] = self.actions.asked(sentence)
+        return found
+
+    def candidates(self, text: str, mentions: Sequence[Mention], expectation: Expectation,
+                   result: SearchResult, selection: Selection,
+                   ranked: Sequence[ScoredStatement]) -> list[Candidate]:
+        """Sentences that may answer ``text``: from the best search hits and the best statements.
+
+        A sentence scores by the question's words it holds (weighted by rarity), those of its
+        passage and heading, the rank search gives its unit, and, when the answer is an actor,
+        by naming a likely agent of the kind asked for; a sentence that a curated statement
+        quotes carries that statement's actor and its match.
+        """
+        main, excluded = split_exception(text)
+        q_terms = set(self.analyzer.terms(main))
+        if not q_terms:
+            return []
+        # words of an exception ("afgezien van …", "behalve …") point away from the answer
+        negative = set(self.analyzer.terms(excluded)) - q_terms
+        asked_actions = self.actions.asked(main)
+        self._term_idf()
+        q_weight = sum(self._corpus_idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
+        noun_span = expectation.noun_span
+        asked_actors = {m.iri for m in mentions if m.kind == "actor"
+                        and not (noun_span and m.start <= noun_span[0] < m.end)}
+        unit_rank: dict[tuple[str, str, str], int] = {}
+        for rank, h in enumerate(result.hits):
+            unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
+
+        def rank_of(doc: str, version: str, ref: str) -> int | None:
+            best = None
+            for (d, v, r), rank in unit_rank.items():
+                if d == doc and v == version and (ref_within(ref, r) or ref_within(r, ref)):
+                    best = rank if best is None else min(best, rank)
+            return best
+
+        quoted: dict[str, list[ScoredStatement]] = {}
+        top = ranked[0].score if ranked else 0.0
+        for st in ranked[:8]:
+            if st.score <= 0 or st.score < 0.5 * top:
+                break
+            for src in st.competence.sources:
+                if f"{src.doc}/{src.version}" in selection.version_ids and src.passage:
+                    quoted.setdefault(" ".join(src.quote.split()), []).append(st)
+
+        out: list[Candidate] = []
+        seen: set[tuple[str, str]] = set()
+
+        def consider(pid: str, ptext: str, doc: str, version: str, ref: str, title: str, rank: int | None,
+                     only: str | None = None) -> None:
+            sents = self._sentence_terms(pid, ptext)
+            context = self._overlap(q_terms, set(self.analyzer.terms(title)) | set().union(*(t for _, t in sents)),
+                                    q_weight) if sents else 0.0
+            search = 1.0 / (1 + rank) if rank is not None else 0.0
+            for sent, terms in sents:
+                if only is not None and not (only in " ".join(sent.split()) or " ".join(sent.split()) in only):
+                    continue
+                if (pid, sent) in seen:
+                    continue
+                seen.add((pid, sent))
+                lexical = self._overlap(q_terms, terms, q_weight)
+                score = 0.45 * lexical + 0.15 * context + 0.2 * search
+                if negative:
+                    score -= 0.3 * self._overlap(negative, terms, q_weight)
+                if asked_actions and not (asked_actions & self._sentence_actions(sent)):
+                    score -= 0.1  # it does not say the thing that is asked about
+                flat = " ".join(sent.split())
+                statements = [st for q, sts in quoted.items() if q in flat or flat in q for st in sts]
+                statement = None
+                if statements:
+                    best = max(statements, key=lambda st: st.score)
+                    statement = best.competence
+                    score += 0.35 * best.score / (top or 1.0) * (0.6 if best.lexical < 0.2 else 1.0)
+                actors = self._sentence_actors(sent, asked_actors, expectation,
+                                               statement.actor if statement is not None else None)
+                if expectation.actor:
+                    # a sentence that names no one of the kind asked for cannot say who
+                    score += 0.3 * actors[0][1] if actors and actors[0][1] >= 0.3 else -0.1
+                    if asked_actions and not (asked_actions & self._sentence_actions(sent)):
+                        score -= 0.1
+                if expectation.about:
+                    score += 0.25 * any(a.iri == expectation.about and w >= 0.8 for a, w in actors)
+                out.append(Candidate(sent, pid, doc, version, ref, title, score,
+                                     tuple(a for a, w in actors if w >= 0.3), statement))
+
+        for rank, h in enumerate(result.hits[:8]):
+            for p in self._unit_passages(h):
+                consider(p.id, p.text, p.doc, p.version, p.ref, p.title, rank)
+        for q, sts in quoted.items():
+            for st in sts:
+                for src in st.competence.sources:
+                    if " ".join(src.quote.split()) == q and self.corpus.has_passage(src.passage):
+                        p = self.corpus.passage(src.passage)
+                        consider(p.id, p.text, p.doc, p.version, p.ref, p.title, rank_of(p.doc, p.version, p.ref),
+                                 only=q)
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _unit_passages(self, h: Hit) -> list[Any]:
+        try:
+            return [p for p in self.corpus.unit(h.doc, h.ref, version=h.version) if norm_ref(p.ref) == norm_ref(h.ref)] \
+                or self.corpus.unit(h.doc, h.ref, version=h.version)
+        except Exception:  # noqa: BLE001 - a hit whose unit is not held (stale index) is read as it is
+            return [self.corpus.passage(h.id)] if self.corpus.has_passage(h.id) else []
+
+    def _from_candidates(self, question: str, kind: QuestionKind, expectation: Expectation,
+                         candidates: list[Candidate], ranked: Sequence[ScoredStatement],
+                         mentions: Sequence[Mention], result: SearchResult, selection: Selection,
+                         notices: tuple[str, ...]) -> Answer:
+        best = candidates[0]
+        actors: list[ActorRef] = []
+        if expectation.about:
+            actors.append(self._actor(ActorRef(expectation.about, self._labels.get(expectation.about, ""))))
+        # the actors the answering sentence names lead; when an actor is asked for, the agents
+        # of the next best sentences follow as alternatives
+        pool = [best.actors[:2]] + ([c.actors[:1] for c in candidates[1:4]] if expectation.actor else [])
+        for group in pool:
+            for a in group:
+                if a.iri not in {x.iri for x in actors} and len(actors) < 3:
+                    actors.append(a)
+        first = Source(best.doc, best.version, best.ref, best.quote, best.passage, best.title)
+        hits = self._hit_sources(result.hits, question, mentions)
+        extra: list[Source] = []
+        if kind is QuestionKind.LEGAL_BASIS:
+            extra = self._legal_sources(best.statement, result, selection)
+        statement_sources = [
+            Source(s.doc, s.version, s.ref, s.quote, s.passage, self._title(s.passage))
+            for s in (best.statement.sources if best.statement else ())
+            if f"{s.doc}/{s.version}" in selection.version_ids
+        ]
+        sources = self._merge_sources([first], extra + hits[:2] + statement_sources + hits[2:])
+        c = best.statement
+        parts = []
+        if c is not None and (not actors or c.actor.iri == actors[0].iri):
+            parts.append((c.label or f"{c.actor.label}: {c.action} {c.object}").rstrip(".") + ".")
+            if c.legal_basis:
+                parts.append("Grondslag: " + "; ".join(c.legal_basis) + ".")
+        elif actors and kind is not QuestionKind.LEGAL_BASIS and (expectation.actor or kind is QuestionKind.WHO):
+            parts.append(f"{actors[0].label[:1].upper()}{actors[0].label[1:]}.")
+        parts.append(f"Bron: {self._cite(first)}: “{first.quote}”")
+        parts.append(self._basis(sources, selection))
+        explanation: list[ExplanationStep] = []
+        if c is not None:
+            explanation.append(ExplanationStep(c.iri, "kb:actor", c.actor.iri, c.label or c.action, c.actor.label))
+            explanation += [ExplanationStep(c.iri, "kb:statedIn", s.passage, c.label or c.action, f"{s.doc} {s.ref}")
+                            for s in c.sources if s.passage]
+            if c.on_behalf_of:
+                explanation.append(ExplanationStep(c.actor.iri, "prov:actedOnBehalfOf", c.on_behalf_of,
+                                                   c.actor.label, ""))
+        return Answer(
+            question=question, answer=" ".join(p for p in parts if p), kind=kind.value,
+            actors=tuple(actors), sources=tuple(sources[:5]), explanation=tuple(explanation),
+            date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
+        )
 
     # --- statements ----------------------------------------------------------------------------
 
     def rank_statements(self, text: str, kind: QuestionKind, mentions: Sequence[Mention],
-                        result: SearchResult, selection: Selection) -> list[ScoredStatement]:
+                        result: SearchResult, selection: Selection,
+                        expectation: Expectation | None = None) -> list[ScoredStatement]:
         """Statements in force for the selection, best match first."""
         q_terms = set(self.analyzer.terms(text))
         q_weight = sum(self._idf.get(t, self._idf_default) for t in q_terms) or 1.0
@@ -187,8 +440,11 @@ class Answerer:
             meaning = float(semantic[i]) if semantic is not None else lexical
             score = 0.35 * lexical + 0.15 * support + 0.2 * entity + 0.15 * meaning
             if asked:
-                score += 0.15 if c.action in asked else 0.0
-            if kind is QuestionKind.WHO and c.actor.iri in mentioned:
+                # a statement whose action is not the one asked about does not answer it
+                score = score + 0.15 if c.action in asked else score * 0.5
+            if expectation is not None and expectation.about:
+                score *= 1.3 if c.actor.iri == expectation.about else 0.7
+            elif kind is QuestionKind.WHO and c.actor.iri in mentioned:
                 score *= 0.6  # the actor a who-question names is rarely its answer
             scored.append(ScoredStatement(c, score, lexical, support, entity))
         scored.sort(key=lambda s: -s.score)
@@ -202,61 +458,7 @@ class Answerer:
         lo, hi = float(sims.min()), float(sims.max())
         return (sims - lo) / (hi - lo) if hi > lo else sims * 0.0
 
-    def _from_statements(self, question: str, kind: QuestionKind, ranked: list[ScoredStatement],
-                         mentions: Sequence[Mention], result: SearchResult, selection: Selection,
-                         notices: tuple[str, ...]) -> Answer:
-        best = ranked[0]
-        c = best.competence
-        actors: list[ActorRef] = []
-        for s in ranked:
-            if s.score < 0.5 * best.score or len(actors) >= 3:
-                break
-            if s.competence.actor.iri not in {a.iri for a in actors}:
-                actors.append(self._actor(s.competence.actor))
-        versions = selection.version_ids
-        sources: list[Source] = []
-        for s in c.sources:
-            if f"{s.doc}/{s.version}" in versions:
-                title = self._title(s.passage)
-                sources.append(Source(s.doc, s.version, s.ref, s.quote, s.passage, title))
-        hits = self._hit_sources(result.hits, question, mentions)
-
-        def search_rank(src: Source) -> int:
-            for rank, h in enumerate(result.hits):
-                if h.doc == src.doc and h.version == src.version and (
-                    ref_within(src.ref, h.ref) or ref_within(h.ref, src.ref)
-                ):
-                    return rank
-            return len(result.hits)
-
-        sources.sort(key=search_rank)  # of the statement's passages, the one search ranks best
-        # the statement's own passage leads when search agrees or the statement clearly
-        # matches; otherwise the best search result does (an answer never loses what
-        # search found), with the statement's passage right after it
-        confident = best.support >= 0.5 or best.lexical >= 0.75
-        lead_sources = (sources[:1] + hits[:1]) if confident else (hits[:1] + sources[:1])
-        extra = self._legal_sources(c, result, selection) if kind is QuestionKind.LEGAL_BASIS else []
-        sources = self._merge_sources(lead_sources, extra + sources[1:] + hits[1:])
-        lead = c.label or f"{c.actor.label}: {c.action} {c.object}".strip()
-        cite = self._cite(sources[0]) if sources else ""
-        parts = [lead.rstrip(".") + "."]
-        if c.legal_basis:
-            parts.append("Grondslag: " + "; ".join(c.legal_basis) + ".")
-        if sources:
-            parts.append(f"Bron: {cite}: “{sources[0].quote}”")
-        parts.append(self._basis(sources, selection))
-        explanation = [ExplanationStep(c.actor.iri, "kb:heeftBevoegdheid", c.iri, c.actor.label, c.label or c.action)]
-        explanation += [ExplanationStep(c.iri, "kb:bron", s.passage, c.label or c.action, f"{s.doc} {s.ref}")
-                        for s in c.sources if s.passage]
-        if c.on_behalf_of:
-            explanation.append(ExplanationStep(c.actor.iri, "prov:actedOnBehalfOf", c.on_behalf_of, c.actor.label, ""))
-        return Answer(
-            question=question, answer=" ".join(p for p in parts if p), kind=kind.value,
-            actors=tuple(actors), sources=tuple(sources[:5]), explanation=tuple(explanation),
-            date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
-        )
-
-    def _legal_sources(self, c: Competence, result: SearchResult, selection: Selection) -> list[Source]:
+    def _legal_sources(self, c: Competence | None, result: SearchResult, selection: Selection) -> list[Source]:
         """Law articles cited by the best passages (the legal basis itself), as sources."""
         out: list[Source] = []
         seen: set[tuple[str, str]] = set()

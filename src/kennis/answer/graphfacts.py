@@ -33,6 +33,11 @@ class StoreFacts:
 
         return find_competences(self.store)  # every edition: answers select by date themselves
 
+    def actor_kinds(self) -> dict[str, frozenset[str]]:
+        from kennis.graph.queries import actor_kind_terms
+
+        return actor_kind_terms(self.store)
+
 
 def statement_text(c: Competence) -> str:
     """What the embedding model reads of a statement: its sentence, condition and first quote."""

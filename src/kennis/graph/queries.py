@@ -357,3 +357,18 @@ def graph_stats(store: TripleStore) -> dict[str, Any]:
         "citations": count("?x eli:cites ?y"),
         "inferred_acts_on_behalf_of": count("?x kb:actsOnBehalfOf ?y"),
     }
+
+
+def actor_kind_terms(store: TripleStore) -> dict[str, frozenset[str]]:
+    """Actor IRI → the Dutch labels and alternative labels of the actor classes it belongs to
+    (``overleg``, ``functionaris``, ``directie``…): the words a question uses to ask for one."""
+    rows = _q(store, """
+        SELECT DISTINCT ?a ?term WHERE {
+          ?a a kb:Actor ; a ?cls . ?cls rdfs:subClassOf* kb:Actor .
+          ?cls skos:prefLabel|skos:altLabel ?term . FILTER(lang(?term) = "nl")
+        }""")
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["a"] and r["term"]:
+            out[r["a"]].add(_fold(r["term"]))
+    return {a: frozenset(t) for a, t in out.items()}

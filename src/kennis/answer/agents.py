@@ -1,0 +1,80 @@
+"""Who does what in a sentence: the actor a Dutch sentence assigns a competence to.
+
+The answer to *who* is the agent of the sentence that states the competence, not any
+actor the sentence names. Dutch marks the agent in a few ways, which are read here from
+the words around each actor mention:
+
+- the agent of a passive: *… wordt **door de** CBB vastgesteld*;
+- where a competence lies: *… **ligt bij de** HOvJ*, *… **onder gezag van de** burgemeester*;
+- the subject at the head of the clause: *De HOvJ draagt hierover het gezag*, also after a
+  fronted verb (*Daarnaast **draagt de** HOvJ …*);
+- a counterpart is not the agent: *… **met de** beleidsmedewerker afgestemd*, *… **aan de**
+  CBB gemeld*, *… **namens de** minister* (the principal, not the one who acts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from kennis.answer.linking import Mention
+from kennis.answer.expect import fold_in_place
+
+_ART = r"(?:de|het|een|die|deze|zijn|haar|hun)?\s*"
+_AGENT_PASSIVE = re.compile(r"\bdoor\s+" + _ART + r"$")
+_AGENT_LOCUS = re.compile(
+    r"\b(?:(?:onder|onder het|onder de|in)\s+(?:\w+\s+){0,2}(?:gezag|verantwoordelijkheid|leiding|regie|mandaat|bevoegdheid|coordinatie|aansturing)"
+    r"|(?:gezag|verantwoordelijkheid|bevoegdheid|taak|taken|rol|leiding|regie|beslissing|besluitvorming)"
+    r"|(?:ligt|liggen|lag|lagen|berust|berusten|rust|rusten|is belegd|zijn belegd|wordt belegd|worden belegd|belegd)(?:\s+\w+){0,3}\s+bij)\s+(?:van\s+)?"
+    + _ART + r"$"
+)
+_FRONTED_VERB = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:daarnaast|tevens|verder|ook|dan|vervolgens|daarbij|hierbij|hierover|daarover|bovendien|voorts"
+    r"|vooral|primair|in dat geval|in die gevallen|in beginsel|derhalve|dus|zo)\s+)"
+    r"(?:is|zijn|was|waren|wordt|worden|draagt|dragen|heeft|hebben|kan|kunnen|zal|zullen|moet|moeten|mag|mogen"
+    r"|neemt|nemen|stelt|stellen|beslist|beslissen|besluit|bepaalt|bepalen|voert|voeren|geeft|geven|vraagt|vragen"
+    r"|adviseert|adviseren|informeert|draagt|coordineert|verzorgt|levert|leveren|beoordeelt|ziet|houdt|treft|treffen)\s+"
+    + _ART + r"$"
+)
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:de|het|een|ook|daarnaast|tevens|verder|bovendien|voorts|in beginsel|primair|zowel|alleen|enkel|uitsluitend)\W+)*$"
+)
+_PREP = re.compile(r"\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|over|in)\s+" + _ART + r"$")
+_COUNTERPART = re.compile(r"\b(?:met|aan|tot|naar|jegens|namens|tegenover|richting|over|van|voor|bij)\s+" + _ART + r"$")
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An actor mention in a sentence with how surely it is the one that acts (0..1)."""
+
+    mention: Mention
+    role: float
+    prep: str = ""  # the preposition right before the mention ("met", "aan", "door"), if any
+
+
+def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
+    """The actor mentions of ``sentence`` (positions relative to it), likeliest agent first."""
+    text = fold_in_place(sentence)
+    out = []
+    first_start = min((m.start for m in mentions if m.kind == "actor"), default=-1)
+    for m in mentions:
+        if m.kind != "actor":
+            continue
+        before = text[max(0, m.start - 60): m.start]
+        if _AGENT_PASSIVE.search(before):
+            role = 1.0
+        elif _AGENT_LOCUS.search(before):
+            role = 0.95
+        elif m.start == first_start and _LEAD_IN.match(text[: m.start]):
+            role = 0.9
+        elif _FRONTED_VERB.search(before):
+            role = 0.8
+        elif _COUNTERPART.search(before):
+            role = 0.25
+        else:
+            role = 0.5
+        prep = _PREP.search(before)
+        out.append(Agent(m, role, prep.group(1) if prep else ""))
+    out.sort(key=lambda a: (-a.role, a.mention.start))
+    return out

@@ -1,0 +1,126 @@
+"""What does a question expect as its answer? An actor (of which kind), or one named actor's tasks.
+
+A question asks for an actor when its answer is one, however it is phrased: *wie …*, but
+also *welke dienst / directie / officier / overleg …*, *door welke …*, *bij welke
+instantie …*, *onder wiens gezag …*. The nouns that name kinds of actor are not a list
+written here: they are the Dutch labels of the ontology's actor classes (``kb:Functionary``
+is a *functionaris*, *officier*, *ambtenaar* …) and the head nouns of the names of every
+actor in the graph (*hoofdofficier*, *directie*, *agentschap*, *coördinator* …).
+
+A question about a named actor (*wat doet X*, *welke taak heeft X*, *wanneer is X
+verantwoordelijk*) expects that actor's competences, with X first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from kennis.answer.linking import LexEntry, Mention
+from kennis.index.text import fold, stopwords
+
+_WORD = re.compile(r"\w+")
+#: Words that end the pre-modified part of a Dutch noun phrase ("officier *van* justitie").
+_PHRASE_END = frozenset({"van", "voor", "der", "bij", "in", "op", "en", "of", "te", "tot", "met", "namens", "de", "het"})
+_WH = re.compile(r"(?:\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|in)\s+)?\b(?:welke|welk)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?")
+#: "Wat doet X", "welke taak heeft X", "wanneer is X verantwoordelijk": X is what is asked about.
+_ABOUT_ACTOR = re.compile(
+    r"(?:^|[.?!]\s*|\b(?:en|maar)\s+)wat\s+(?:doet|doen|deed|deden|moet|moeten|kan|kunnen|mag|mogen)\s+"
+    r"|\bwelke\s+(?:taak|taken|rol|rollen|functie|functies|bevoegdheid|bevoegdheden|verantwoordelijkheid"
+    r"|verantwoordelijkheden|opdracht|positie)\s+(?:heeft|hebben|had|hadden|speelt|spelen|speelde|vervult|vervullen"
+    r"|krijgt|krijgen|draagt|dragen)\s+"
+    r"|\bwat\s+(?:is|zijn|was|waren)\s+(?:de|het)\s+(?:taak|taken|rol|functie|bevoegdheid|opdracht|positie)\s+van\s+"
+    r"|\bwanneer\s+(?:is|zijn|was|waren|wordt|worden)\s+|\bwaarvoor\s+(?:is|zijn|was|waren)\s+"
+    r"|\bwaarover\s+(?:beslist|besluit|adviseert|gaat)\s+"
+)
+_ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the answer should be."""
+
+    actor: bool = False  # the answer is an actor
+    noun: str = ""  # the kind of actor asked for (folded), e.g. "overleg"
+    noun_span: tuple[int, int] | None = None  # where the noun stands in the question
+    about: str = ""  # IRI of the actor the question is about ("wat doet X")
+    prep: str = ""  # the preposition of the asking phrase ("*met* welke directie"): the answer's role
+
+
+def head_nouns(form: str) -> set[str]:
+    """The head nouns of an actor's name (folded): the word before its first preposition
+    (*landelijk **officier** van justitie*), the first word of a capitalised name
+    (***Directie** Veiligheid …*), and the last part of a compound (*afstemmings**overleg***)."""
+    words = _WORD.findall(form)
+    if not words:
+        return set()
+    out: set[str] = set()
+    if len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper():
+        out.add(fold(words[0]))
+    head: list[str] = []
+    for w in words:
+        if fold(w) in _PHRASE_END and head:
+            break
+        head.append(w)
+    if head and not head[-1].isupper():  # abbreviations are names, not kinds
+        out.add(fold(head[-1]))
+    return {w for w in out if len(w) >= 4 and w not in stopwords()}
+
+
+def fold_in_place(text: str) -> str:
+    """:func:`fold` that keeps every character's position (so spans match the original)."""
+    return "".join(fold(ch)[:1] or " " for ch in text)
+
+
+class Expecter:
+    """Knows the nouns that name kinds of actor, and reads what a question expects."""
+
+    def __init__(self, entries: Iterable[LexEntry], kind_terms: dict[str, frozenset[str]]) -> None:
+        self.kinds_of: dict[str, set[str]] = {}  # actor IRI → nouns that can ask for it
+        for e in entries:
+            if e.kind != "actor":
+                continue
+            nouns = set(kind_terms.get(e.iri, ()))
+            for f in e.forms:
+                nouns |= head_nouns(f)
+            self.kinds_of[e.iri] = nouns
+        self.nouns = frozenset(n for ns in self.kinds_of.values() for n in ns)
+
+    def is_kind_noun(self, word: str) -> str:
+        """The kind noun that ``word`` (folded) is, or ends in as a compound; "" if none."""
+        if word in self.nouns:
+            return word
+        if word.endswith("en") and word[:-2] in self.nouns:  # plural: directies, officieren
+            return word[:-2]
+        if word.endswith("s") and word[:-1] in self.nouns:
+            return word[:-1]
+        for n in self.nouns:
+            if len(n) >= 5 and len(word) > len(n) + 2 and word.endswith(n):
+                return n
+        return ""
+
+    def matches_kind(self, iri: str, noun: str) -> bool:
+        """Is the actor ``iri`` of the kind ``noun`` (or a compound of it)?"""
+        nouns = self.kinds_of.get(iri, set())
+        return noun in nouns or any(n.endswith(noun) for n in nouns if len(noun) >= 5)
+
+    def expect(self, question: str, mentions: Sequence[Mention], who: bool) -> Expectation:
+        """What ``question`` expects; ``who`` when its form already asks who (*wie …*)."""
+        text = fold_in_place(question)
+        for m in _ABOUT_ACTOR.finditer(text):
+            actor = next((x for x in mentions if x.kind == "actor" and x.start >= m.end()
+                          and _ABOUT_TAIL.match(text[m.end():x.start])), None)
+            if actor is not None:
+                return Expectation(actor=True, about=actor.iri)
+        for m in _WH.finditer(text):
+            for g in (2, 3, 4):
+                word = m.group(g)
+                if not word:
+                    break
+                noun = self.is_kind_noun(word)
+                if noun:
+                    return Expectation(actor=True, noun=noun, noun_span=m.span(g), prep=m.group(1) or "")
+                if not word.endswith("e"):  # past the adjectives ("welke landelijke officier")
+                    break
+        return Expectation(actor=who)
