@@ -411,3 +411,19 @@ class VectorCache:
         np.savez(tmp, keys=keys, vectors=mat)
         os.replace(tmp, self.path)
         self._dirty = False
+
+
+def prepare_query_encoder(settings: Settings) -> None:
+    """Make what query encoding will need (the prepared model, its ONNX export) now."""
+    kind = settings.embedder.strip().lower()
+    if kind not in _ONNX:
+        return
+    if not settings.model:
+        from kennis.index.prepare import prepare_default_model
+
+        prepare_default_model(settings)
+    model_dir = Path(settings.model_path).expanduser()
+    if model_dir.is_dir():
+        from kennis.index.prepare import prepare_onnx
+
+        prepare_onnx(settings, model_dir)

@@ -239,7 +239,10 @@ class Searcher:
             ids = np.flatnonzero(row_mask).astype(np.int64)
             sel = faiss.IDSelectorBatch(ids)
             # The parameters keep a reference to the selector; keep the ids alive too.
-            cached = (row_mask, faiss.SearchParameters(sel=sel), sel, ids)
+            # An approximate (HNSW) index takes its own parameter type (built above a size).
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, self.dense.hnsw.efSearch))
+                      if isinstance(self.dense, faiss.IndexHNSW) else faiss.SearchParameters(sel=sel))
+            cached = (row_mask, params, sel, ids)
             if len(self._selectors) > 64:
                 self._selectors.clear()
             self._selectors[key] = cached
