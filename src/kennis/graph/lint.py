@@ -14,8 +14,9 @@ the misreadings a legal reader notices at once:
 - ``exception``: the quoted sentence or the next one carries an exception or proviso
   (*tenzij*, *met uitzondering van*, *behalve*, *niet voor*, *pilot*) that the
   statement's condition does not render;
-- ``edition-name``: a source in an edition that does not name the actor but names its
-  predecessor or successor (the NCTV cited from the 2008 text, which has the NCTb);
+- ``edition-name``: a source in an edition that does not name the actor (or the
+  addressee, or on whose behalf it acts) but names its predecessor or successor (the
+  NCTV cited from the 2008 text, which has the NCTb);
 - ``shared-minister``: one minister as actor, mandator or in the condition where the
   quote names a shared or generic one (*de verantwoordelijke bewindspersoon*, *de
   ministers ... gezamenlijk*).
@@ -78,6 +79,7 @@ class _Owner:
     kind: str  # "competence" or "mandate"
     id: str
     actors: tuple[str, ...]  # the actors the statement makes agents
+    parties: tuple[str, ...]  # every actor it names: agents, addressee, on whose behalf
     label: str
     condition: str
     modality: str
@@ -117,12 +119,12 @@ class _Context:
 
     def owners(self) -> list[_Owner]:
         out = [
-            _Owner("competence", c.id, (c.actor,), c.label, c.condition, c.modality, c.action, c.sources,
+            _Owner("competence", c.id, (c.actor,), tuple(a for a in (c.actor, c.addressee, c.on_behalf_of) if a), c.label, c.condition, c.modality, c.action, c.sources,
                    frozenset(k for k, _ in c.lint_ok))
             for c in self.curation.competences
         ]
         out += [
-            _Owner("mandate", m.id, (m.mandator, m.mandatary), m.label, "", "", "mandate", m.sources,
+            _Owner("mandate", m.id, (m.mandator, m.mandatary), (m.mandator, m.mandatary), m.label, "", "", "mandate", m.sources,
                    frozenset(k for k, _ in m.lint_ok))
             for m in self.curation.mandates
         ]
@@ -286,7 +288,7 @@ def _exception(ctx: _Context, owner: _Owner) -> list[LintFinding]:
 
 def _edition(ctx: _Context, owner: _Owner) -> list[LintFinding]:
     findings = []
-    for actor in owner.actors:
+    for actor in owner.parties:
         related = ctx.lineage(actor)
         if not related:
             continue
