@@ -100,12 +100,16 @@ def bench_propose(k: Kennis, curation, owners: list, sample: int, seed: int) -> 
     found = {(p.actor, norm_ref(p.source.ref)) for p in proposals}
     recalled = sum(1 for _, actor, refs in statements if any((actor, r) in found for r in refs))
     matched = [p for p in proposals if matches_curated(p, curated)]
+    with_action = {(c.actor, c.action, norm_ref(s.ref)) for c in curation.competences
+                   for o in owners if o.id == c.id for s in o.sources if s.doc == PROPOSE_DOC}
+    same_action = sum(1 for p in matched if (p.actor, p.action, norm_ref(p.source.ref)) in with_action)
     print(f"propose {PROPOSE_DOC}: {len(proposals)} proposals in {elapsed:.2f} s "
           f"({sum(1 for p in proposals if p.new_actor)} with a new actor)")
     print(f"  curated statements with a {PROPOSE_DOC} source: {len(statements)}; "
           f"with a proposal of the same actor and ref: {recalled}")
     print(f"  recall {recalled / len(statements):.3f}  "
-          f"precision (matches a curated statement) {len(matched) / max(1, len(proposals)):.3f}")
+          f"precision (matches a curated statement) {len(matched) / max(1, len(proposals)):.3f}; "
+          f"of the matches {same_action} with the same action too")
     unmatched = [p for p in proposals if not matches_curated(p, curated)]
     rng = random.Random(seed)
     for p in rng.sample(unmatched, min(sample, len(unmatched))):

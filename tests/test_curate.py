@@ -121,6 +121,7 @@ def test_propose_reads_cues_and_new_actor(corpus, esettings):
     assert [(p.actor, p.action, p.source.ref) for p in dsb] == [("dsb", "execute", "3.1")]
     assert dsb[0].new_actor.label == "Dienst Sluisbewaking (DSB)"
     assert dsb[0].to_dict()["actor_iri"].endswith("/actor/dsb")
+    assert len({p.id for p in proposals}) == len(proposals)
     passages = {p.id: p for p in corpus.version_for(NEW).passages}
     for p in proposals:
         assert p.source.quote in passages[p.source.passage].text

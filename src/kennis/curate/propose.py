@@ -54,6 +54,7 @@ CUES: tuple[Cue, ...] = (
          "responsible"),
     _cue("draagt de verantwoordelijkheid", r"\b(?:draagt|dragen|heeft|hebben)\b[^.;]{0,30}?\bverantwoordelijkheid\b",
          "responsible"),
+    _cue("is belast met", r"\b(?:is|zijn|wordt|worden)\s+(?:\w+\s+)?belast met\b", "responsible"),
     _cue("beslist over", r"\b(?:beslist|beslissen|besluit|besluiten|neemt (?:een |het )?besluit)", "decide"),
     _cue("is bevoegd", r"\b(?:is|zijn)\s+(?:\w+\s+)?bevoegd\b", None),
     _cue("stelt … op", r"\b(?:stelt|stellen)\b[^.;]{0,80}?\bop\b", "draw-up"),
@@ -159,7 +160,7 @@ class Proposer:
             extra.append(LexEntry(iri, a.label, "actor", (name, abbr.rstrip(")"))))
         linker = self._linker(version, extra)
         out: list[ProposedStatement] = []
-        used: dict[str, int] = defaultdict(int)
+        used: set[str] = set()
         for p in version.passages:
             if is_glossary(p.text):
                 continue
@@ -169,8 +170,11 @@ class Proposer:
                     src = SourceRef(version.doc, version.version, p.ref, s, p.id)
                     for prop in self._read(s, src, linker, context):
                         base = f"voorstel-{prop.actor}-{prop.action}-{_slug(p.ref) or 'tekst'}"
-                        used[base] += 1
-                        pid = base if used[base] == 1 else f"{base}-{used[base]}"
+                        pid, n = base, 1
+                        while pid in used:  # "…-5-2" twice must not become the id of ref 5.2.2
+                            n += 1
+                            pid = f"{base}-v{n}"
+                        used.add(pid)
                         na = new_by_iri.get(str(actor_iri(prop.actor)))
                         out.append(ProposedStatement(
                             pid, prop.actor, prop.action, prop.object, src, prop.confidence, prop.cue,
@@ -190,6 +194,10 @@ class Proposer:
         seen_actors: set[str] = set()
         for cue in CUES:
             for m in cue.pattern.finditer(sentence):
+                # "door de X" names the agent of a passive verb only ("wordt opgesteld door de X"),
+                # not of a noun ("bewaking door de politie")
+                if cue.name == "door de X" and not _PASSIVE.search(sentence, 0, m.start()):
+                    continue
                 action = cue.action or self._verb_action(folded, keys, words, m.start())
                 if action is None:
                     continue
@@ -246,12 +254,21 @@ class Proposer:
         if after:
             nxt = [a for a in actors if a.start >= end and _ARTICLE_GAP.match(sentence[end:a.start])]
             return _coordinated(sentence, [a for a in actors if a.start >= end], nxt[:1])
-        before = [a for a in actors if a.end <= start]
-        if before:
+        # the main clause: after a leading subordinate clause ("Indien …, kan DLIO …")
+        main = 0
+        if _SUBORDINATE.match(sentence):
+            main = sentence.rfind(",", 0, start) + 1
+        that = max((m.end() for m in _THAT.finditer(sentence, 0, start)), default=-1)
+        if that > main and any(that <= a.start < start for a in actors):
+            main = that  # "Het voorgaande laat onverlet dat de minister … opdracht geeft"
+        before = [a for a in actors if a.start >= main and a.end <= start]
+        if before and len(_WORD.findall(sentence[main:before[0].start])) <= _SUBJECT_LEAD:
             return _coordinated(sentence, before, before[:1])
         # inversion: "In het decentrale domein neemt het lokaal bevoegd gezag zelf besluiten"
         nxt = [a for a in actors if a.start >= end and a.start - end <= 30]
-        return nxt[:1]
+        if nxt:
+            return _coordinated(sentence, [a for a in actors if a.start >= end], nxt[:1])
+        return _coordinated(sentence, before, before[:1])
 
     def _object(self, mentions: list[Mention], actor: Mention, pos: int) -> str | None:
         """The concept (or other actor) the statement is about, after the verb where possible."""
@@ -284,6 +301,16 @@ def _coordinated(sentence: str, candidates: list[Mention], group: list[Mention])
         if a.start > group[-1].start and _COORDINATION_GAP.match(sentence[group[-1].end:a.start]):
             group.append(a)
     return group
+
+
+#: A subject stands within this many words of the start of its clause ("De nieuwe X").
+_SUBJECT_LEAD = 3
+_SUBORDINATE = re.compile(r"^\W*(?:als|indien|wanneer|zodra|nadat|voordat|omdat|hoewel|tenzij|mits|"
+                          r"in (?:het )?geval|ingeval|voor zover)\b", re.I)
+_THAT = re.compile(r"\b(?:dat|waarbij|zodat)\s", re.I)
+#: "door de X" names an agent in a passive sentence ("wordt … gedaan door de X"), not after a
+#: noun ("bewaking door de politie is noodzakelijk").
+_PASSIVE = re.compile(r"\b(?:wordt|worden|werd|werden|laten|laat|liet|geschiedt|geschieden|gebeurt)\b", re.I)
 
 
 def _verb_position(cue: ActionCue, folded: list[str], keys: list[str]) -> int | None:
