@@ -30,11 +30,7 @@ def conformance_store():
 
 
 def make_app():
-    return create_app(Settings(), store=conformance_store(), core_factory=_no_core)
-
-
-def _no_core(settings):
-    return object()  # /sparql only
+    return create_app(Settings(), store=conformance_store())  # /sparql only: the core never loads
 
 
 app = make_app() if os.environ.get("KENNIS_CONFORMANCE_APP") == "1" else None

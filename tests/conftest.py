@@ -35,3 +35,17 @@ def real_settings(tmp_path: Path) -> Settings:
     if not (corpus / "MANIFEST.toml").is_file():
         pytest.skip("the real corpus is not available")
     return Settings(corpus_dir=corpus, data_dir=tmp_path / "data", embedder="stand-in")
+
+
+@pytest.fixture(scope="session")
+def built_kennis(tmp_path_factory: pytest.TempPathFactory):
+    """The real core over a knowledge base built once from the fixture corpus (stand-in embedder)."""
+    from kennis.progress import Progress
+    from kennis.service import Kennis
+
+    settings = Settings(corpus_dir=FIXTURE_CORPUS, data_dir=tmp_path_factory.mktemp("built") / "data",
+                        embedder="stand-in", abox_dir=FIXTURE_ABOX)
+    k = Kennis(settings)
+    k.build(Progress(quiet=True))
+    yield k
+    k.close()

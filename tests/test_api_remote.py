@@ -93,10 +93,8 @@ def test_remote_errors(stores, server):
 
 
 def _apps(server, graph_file):
-    local = create_app(Settings(max_result_rows=100), store=OxigraphStore.from_file(graph_file),
-                       core_factory=lambda s: object())
-    remote = create_app(Settings(sparql_endpoint=f"{server}/query", max_result_rows=100),
-                        core_factory=lambda s: object())
+    local = create_app(Settings(max_result_rows=100), store=OxigraphStore.from_file(graph_file))
+    remote = create_app(Settings(sparql_endpoint=f"{server}/query", max_result_rows=100))
     return local, remote
 
 
@@ -134,8 +132,7 @@ def test_sparql_endpoint_same_graphs_limits_and_errors(server, graph_file):
 
 
 def test_remote_timeout_is_503(server, graph_file):
-    app = create_app(Settings(sparql_endpoint=f"{server}/query", query_timeout_s=1.5),
-                     core_factory=lambda s: object())
+    app = create_app(Settings(sparql_endpoint=f"{server}/query", query_timeout_s=1.5))
     with TestClient(app) as c:
         t0 = time.monotonic()
         r = c.get("/sparql", params={"query": CROSS_PRODUCT.replace("?g ?h ?i", "?g ?h ?i . ?j ?k ?l")})

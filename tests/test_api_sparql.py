@@ -21,21 +21,16 @@ RUNNER = CONFORMANCE_DIR / "protocol_runner.py"
 needs_conformance = pytest.mark.skipif(not RUNNER.is_file(), reason="../shared/conformance not present")
 
 
-def _no_core(settings):
-    return object()  # no REST core and no ``store``: /sparql opens the configured store
-
-
 @pytest.fixture(scope="module")
 def conformance_client():
-    app = create_app(Settings(), store=conformance_store(), core_factory=_no_core)
+    app = create_app(Settings(), store=conformance_store())
     with TestClient(app) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app(Settings(max_result_rows=100, max_query_bytes=5_000), store=small_store(),
-                     core_factory=_no_core)
+    app = create_app(Settings(max_result_rows=100, max_query_bytes=5_000), store=small_store())
     with TestClient(app) as c:
         yield c
 
@@ -278,10 +273,10 @@ def test_errors_are_json_without_traceback(client):
 
 def test_cors_off_by_default_and_configurable():
     origin = {"Origin": "https://ui.example"}
-    app = create_app(Settings(), store=small_store(3), core_factory=_no_core)
+    app = create_app(Settings(), store=small_store(3))
     with TestClient(app) as c:
         assert "access-control-allow-origin" not in c.get("/healthz", headers=origin).headers
-    app = create_app(Settings(cors_origins="https://ui.example"), store=small_store(3), core_factory=_no_core)
+    app = create_app(Settings(cors_origins="https://ui.example"), store=small_store(3))
     with TestClient(app) as c:
         r = c.get("/sparql", params={"query": "ASK {}"}, headers=origin)
         assert r.headers["access-control-allow-origin"] == "https://ui.example"
@@ -290,7 +285,7 @@ def test_cors_off_by_default_and_configurable():
 
 
 def test_not_built_is_503_with_hint(tmp_path):
-    app = create_app(Settings(data_dir=tmp_path), core_factory=_no_core)
+    app = create_app(Settings(data_dir=tmp_path))
     with TestClient(app) as c:
         assert c.get("/healthz").json()["sparql"] is False
         r = c.get("/sparql", params={"query": "ASK {}"})
@@ -304,7 +299,8 @@ def test_graph_file_store_and_json_escaping(tmp_path):
     kb.mkdir()
     (kb / "graph.nq").write_text(
         f'<{EX}a> <{EX}label> "tekst met \\"quotes\\" en é"@nl <{EX}g> .\n', encoding="utf-8")
-    app = create_app(Settings(data_dir=tmp_path), core_factory=_no_core)
+    (kb / "corpus.json").write_text("{}", encoding="utf-8")  # "built", as far as the endpoint looks
+    app = create_app(Settings(data_dir=tmp_path))
     with TestClient(app) as c:
         r = c.get("/sparql", params={"query": f"SELECT ?l {{ <{EX}a> <{EX}label> ?l }}"})
         assert r.status_code == 200

@@ -296,3 +296,18 @@ def test_sparql_error_is_readable(built: Settings) -> None:
     _buttons(at, "Uitvoeren")[0].click().run()
     assert not at.exception
     assert at.error  # a KennisError (QueryError) shown as a message, not a traceback
+
+
+def test_sparql_timeout_is_a_message(built: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("KENNIS_QUERY_TIMEOUT_S", "1")
+    at = _ok(_app("sparql"))
+    at.text_area(key="sparql_query").input(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }").run()
+    t = time.perf_counter()
+    _buttons(at, "Uitvoeren")[0].click().run()
+    assert time.perf_counter() - t < 15
+    assert not at.exception
+    assert [e.value for e in at.error] and "1 s" in at.error[0].value and "KENNIS_QUERY_TIMEOUT_S" in at.error[0].value
+    assert not at.dataframe

@@ -9,16 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from kennis.config import Settings
 from kennis.errors import KennisError
 from kennis.progress import Progress
 
-Handler = Callable[[argparse.Namespace, "Any"], int]
+if TYPE_CHECKING:  # pragma: no cover
+    from kennis.service import Kennis
+
+Handler = Callable[[argparse.Namespace, "Kennis"], int]
 
 
-def _kennis(args: argparse.Namespace) -> Any:
+def _kennis(args: argparse.Namespace) -> Kennis:
     from kennis.service import Kennis
 
     overrides = {"corpus_dir": getattr(args, "corpus_dir", None), "data_dir": getattr(args, "data_dir", None)}
@@ -32,7 +35,7 @@ def _print_json(value: Any) -> None:
 # --- build ------------------------------------------------------------------------------------
 
 
-def cmd_build(args: argparse.Namespace, k: Any) -> int:
+def cmd_build(args: argparse.Namespace, k: Kennis) -> int:
     summary = k.build(Progress(quiet=args.quiet))
     if args.json:
         _print_json(summary)
@@ -44,7 +47,7 @@ def cmd_build(args: argparse.Namespace, k: Any) -> int:
 # --- corpus -----------------------------------------------------------------------------------
 
 
-def cmd_corpus_stats(args: argparse.Namespace, k: Any) -> int:
+def cmd_corpus_stats(args: argparse.Namespace, k: Kennis) -> int:
     stats = k.corpus.stats()
     if args.json:
         _print_json(stats)
@@ -65,7 +68,7 @@ def cmd_corpus_stats(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_corpus_show(args: argparse.Namespace, k: Any) -> int:
+def cmd_corpus_show(args: argparse.Namespace, k: Kennis) -> int:
     from kennis.service import parse_date
 
     day = parse_date(args.date)
@@ -93,7 +96,7 @@ def cmd_corpus_show(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_corpus_toc(args: argparse.Namespace, k: Any) -> int:
+def cmd_corpus_toc(args: argparse.Namespace, k: Kennis) -> int:
     sections = k.toc(args.doc, version=args.version, day=args.date)
     if args.json:
         _print_json([s.to_dict() for s in sections])
@@ -103,7 +106,7 @@ def cmd_corpus_toc(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_corpus_select(args: argparse.Namespace, k: Any) -> int:
+def cmd_corpus_select(args: argparse.Namespace, k: Kennis) -> int:
     selection = k.select(args.date)
     if args.json:
         _print_json({**selection.to_dict(), "notices": selection.notices()})
@@ -116,7 +119,7 @@ def cmd_corpus_select(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_corpus_add(args: argparse.Namespace, k: Any) -> int:
+def cmd_corpus_add(args: argparse.Namespace, k: Kennis) -> int:
     from pathlib import Path
 
     result = k.corpus_add([Path(p) for p in args.paths], work=args.work, supersedes=args.supersedes,
@@ -137,7 +140,7 @@ def cmd_corpus_add(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_corpus_updates(args: argparse.Namespace, k: Any) -> int:
+def cmd_corpus_updates(args: argparse.Namespace, k: Kennis) -> int:
     result = k.corpus_updates(since=args.since, fetch=args.fetch, progress=Progress(quiet=args.quiet))
     if args.json:
         _print_json(result.to_dict())
@@ -182,7 +185,7 @@ def _read_batch(path: str) -> list[dict[str, Any]]:
     return rows
 
 
-def cmd_search(args: argparse.Namespace, k: Any) -> int:
+def cmd_search(args: argparse.Namespace, k: Kennis) -> int:
     if args.batch:
         rows = _read_batch(args.batch)
         for row in Progress(quiet=args.quiet).bar(rows, total=len(rows), desc="searching"):
@@ -217,7 +220,7 @@ def cmd_search(args: argparse.Namespace, k: Any) -> int:
 # --- ask ----------------------------------------------------------------------------------------
 
 
-def cmd_ask(args: argparse.Namespace, k: Any) -> int:
+def cmd_ask(args: argparse.Namespace, k: Kennis) -> int:
     if args.batch:
         rows = _read_batch(args.batch)
         for row in Progress(quiet=args.quiet).bar(rows, total=len(rows), desc="answering"):
@@ -260,7 +263,7 @@ def cmd_ask(args: argparse.Namespace, k: Any) -> int:
 # --- graph --------------------------------------------------------------------------------------
 
 
-def cmd_actor(args: argparse.Namespace, k: Any) -> int:
+def cmd_actor(args: argparse.Namespace, k: Kennis) -> int:
     if args.changes:
         return _print_actor_changes(args, k)
     card = k.actor(args.name, date=args.date)
@@ -297,32 +300,28 @@ def cmd_actor(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_sparql(args: argparse.Namespace, k: Any) -> int:
-    import csv
-
+def cmd_sparql(args: argparse.Namespace, k: Kennis) -> int:
     query = sys.stdin.read() if args.query == "-" else args.query
+    if args.format != "table":
+        # the W3C result formats, serialised by the same code as the /sparql endpoint
+        result = k.sparql_result(query, tabular=args.format)
+        sys.stdout.write(result.body.decode("utf-8"))
+        return 0
     table = k.sparql(query)
     if table.boolean is not None:
-        print(json.dumps({"boolean": table.boolean}) if args.format == "json" else str(table.boolean).lower())
+        print(str(table.boolean).lower())
         return 0
-    if args.format == "json":
-        _print_json({"columns": list(table.columns), "rows": [dict(zip(table.columns, r)) for r in table.rows]})
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(table.columns)
-        writer.writerows([["" if v is None else v for v in r] for r in table.rows])
-    else:
-        cells = [list(table.columns)] + [["" if v is None else v for v in r] for r in table.rows]
-        widths = [min(60, max(len(str(row[i])) for row in cells)) for i in range(len(table.columns))]
-        for n, row in enumerate(cells):
-            print("  ".join(str(v)[:60].ljust(w) for v, w in zip(row, widths)))
-            if n == 0:
-                print("  ".join("-" * w for w in widths))
-        print(f"({len(table.rows)} rijen)")
+    cells = [list(table.columns)] + [["" if v is None else v for v in r] for r in table.rows]
+    widths = [min(60, max(len(str(row[i])) for row in cells)) for i in range(len(table.columns))]
+    for n, row in enumerate(cells):
+        print("  ".join(str(v)[:60].ljust(w) for v, w in zip(row, widths)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print(f"({len(table.rows)} rijen)")
     return 0
 
 
-def cmd_graph_stats(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_stats(args: argparse.Namespace, k: Kennis) -> int:
     stats = k.graph_stats()
     if args.json:
         _print_json(stats)
@@ -332,7 +331,7 @@ def cmd_graph_stats(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_graph_docs(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_docs(args: argparse.Namespace, k: Kennis) -> int:
     from pathlib import Path
 
     from kennis.corpus import atomic_write_text
@@ -348,7 +347,7 @@ _CHANGE_LABELS = {"nieuw": "nieuw", "vervallen": "vervallen", "gewijzigd": "ande
                   "gelijk": "ongewijzigd"}
 
 
-def _print_actor_changes(args: argparse.Namespace, k: Any) -> int:
+def _print_actor_changes(args: argparse.Namespace, k: Kennis) -> int:
     changes = k.actor_changes(args.name, args.changes[0], args.changes[1])
     if args.json:
         _print_json(changes.to_dict())
@@ -369,7 +368,7 @@ def _print_actor_changes(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_graph_carry(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_carry(args: argparse.Namespace, k: Kennis) -> int:
     carried = k.carry(args.from_doc, args.to_doc)
     for c in carried:
         if args.json:
@@ -384,7 +383,7 @@ def cmd_graph_carry(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_graph_propose(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_propose(args: argparse.Namespace, k: Kennis) -> int:
     proposals = k.propose(args.doc)
     for p in proposals:
         if args.json:
@@ -398,7 +397,7 @@ def cmd_graph_propose(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_graph_review(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_review(args: argparse.Namespace, k: Kennis) -> int:
     from pathlib import Path
 
     summary = k.review(args.to_doc, Path(args.out), from_doc=args.from_doc)
@@ -408,7 +407,7 @@ def cmd_graph_review(args: argparse.Namespace, k: Any) -> int:
     return 0
 
 
-def cmd_graph_lint(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_lint(args: argparse.Namespace, k: Kennis) -> int:
     findings = k.lint()
     if args.json:
         _print_json([f.to_dict() for f in findings])
@@ -420,7 +419,7 @@ def cmd_graph_lint(args: argparse.Namespace, k: Any) -> int:
     return 1 if findings else 0
 
 
-def cmd_graph_build(args: argparse.Namespace, k: Any) -> int:
+def cmd_graph_build(args: argparse.Namespace, k: Kennis) -> int:
     return cmd_build(args, k)
 
 
@@ -524,9 +523,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_actor)
 
-    p = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL SELECT/ASK query")
+    p = sub.add_parser("sparql", parents=[common], help="run a read-only SPARQL query (killed at KENNIS_QUERY_TIMEOUT_S)")
     p.add_argument("query", help="the query, or - to read it from standard input")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "xml", "csv", "tsv"), default="table",
+                   help="table, or a W3C SPARQL results format as the /sparql endpoint serves it "
+                   "(CONSTRUCT/DESCRIBE: Turtle)")
     p.set_defaults(handler=cmd_sparql)
 
     graph = sub.add_parser("graph", parents=[common], help="the knowledge graph")
@@ -582,8 +583,11 @@ _EXTENSIONS.append(_register_serve)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    k: Kennis | None = None
     try:
-        return args.handler(args, _kennis(args))
+        k = _kennis(args)
+        code: int = args.handler(args, k)
+        return code
     except KennisError as exc:
         print(f"kennis: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -592,6 +596,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if k is not None:
+            k.close()  # stops the SPARQL worker processes, if a query started them
 
 
 if __name__ == "__main__":

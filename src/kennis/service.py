@@ -34,6 +34,7 @@ from kennis.progress import Progress
 
 if TYPE_CHECKING:  # pragma: no cover
     from kennis.compare import Citation, Comparison
+    from kennis.graph.executor import QueryExecutor, QueryResult
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -108,6 +109,7 @@ class Kennis:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        self.close()
         for attr in ("corpus", "manifest", "searcher", "store", "answerer"):
             self.__dict__.pop(attr, None)
         progress.step(f"knowledge base written to {self.settings.kb_dir}")
@@ -249,29 +251,45 @@ class Kennis:
         actor = resolve_actor(self.store, name)
         return actor_changes(actor, find_competences(self.store, actor=actor.iri), self.corpus, before, after)
 
-    def sparql(self, query: str) -> Table:
-        """Run a read-only SELECT or ASK query against the graph."""
+    @cached_property
+    def executor(self) -> QueryExecutor:
+        """The killable SPARQL executor over :attr:`store`: the one the ``/sparql`` endpoint uses."""
+        from kennis.graph.store import open_executor
+
+        return open_executor(self.settings, self.store)
+
+    def close(self) -> None:
+        """Stop the SPARQL executor's worker processes, if any were started."""
+        executor = self.__dict__.pop("executor", None)
+        if executor is not None:
+            executor.close()
+
+    def sparql_result(self, query: str, tabular: str = "json", graph: str = "turtle") -> QueryResult:
+        """A read-only query run by the killable executor (``KENNIS_QUERY_TIMEOUT_S``, rows capped
+        at ``KENNIS_MAX_RESULT_ROWS`` while streaming), serialised as the endpoint serves it:
+        ``tabular`` (json, xml, csv, tsv) for SELECT/ASK, ``graph`` for CONSTRUCT/DESCRIBE."""
+        from kennis.graph.executor import QueryRequest
         from kennis.graph.guard import check_query
 
         check_query(query, self.settings.max_query_bytes)
+        return self.executor.execute(QueryRequest(query=query, tabular=tabular, graph=graph))
+
+    def sparql(self, query: str) -> Table:
+        """Run a read-only SELECT or ASK query against the graph, as a table."""
+        import json
+
         head = " ".join(_strip_prologue(query).split()[:1]).upper()
-        if head == "ASK":
-            return Table(columns=(), rows=(), boolean=self.store.ask(query))
         if head in ("CONSTRUCT", "DESCRIBE"):
             raise InvalidInputError(
-                "only SELECT and ASK queries are answered here",
-                hint="use the /sparql endpoint of `kennis serve` for CONSTRUCT and DESCRIBE",
+                "only SELECT and ASK queries give a table",
+                hint="use `kennis sparql --format turtle` or the /sparql endpoint for CONSTRUCT and DESCRIBE",
             )
-        rows = self.store.select(query)
-        if len(rows) > self.settings.max_result_rows:
-            from kennis.errors import ResultTooLargeError
-
-            raise ResultTooLargeError(
-                f"the query returns more than {self.settings.max_result_rows} rows",
-                hint="add a LIMIT or raise KENNIS_MAX_RESULT_ROWS",
-            )
-        columns = tuple(rows[0].keys()) if rows else _select_vars(query)
-        return Table(columns=columns, rows=tuple(tuple(r.get(c) for c in columns) for r in rows))
+        doc = json.loads(self.sparql_result(query, "json").body)
+        if "boolean" in doc:
+            return Table(columns=(), rows=(), boolean=bool(doc["boolean"]))
+        columns = tuple(doc["head"]["vars"])
+        return Table(columns=columns, rows=tuple(
+            tuple(b[c]["value"] if c in b else None for c in columns) for b in doc["results"]["bindings"]))
 
     # --- search ------------------------------------------------------------------------------
 
@@ -414,11 +432,6 @@ _PROLOGUE = re.compile(r"^\s*(?:(?:#[^\n]*\n)|(?:PREFIX\s+[\w-]*:\s*<[^>]*>)|(?:
 
 def _strip_prologue(query: str) -> str:
     return _PROLOGUE.sub("", query, count=1)
-
-
-def _select_vars(query: str) -> tuple[str, ...]:
-    m = re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*(?:WHERE|FROM|\{)", query, re.I | re.S)
-    return tuple(re.findall(r"[?$](\w+)", m.group(1))) if m else ()
 
 
 def _swap_in(staging: Path, target: Path) -> None:

@@ -1,4 +1,4 @@
-"""The FastAPI app factory, its shared runtime (core, SPARQL executor) and error handling.
+"""The FastAPI app factory and error handling; the routes' runtime is :mod:`kennis.api.runtime`.
 
 Blocking work (store queries, search, answering) runs in plain ``def`` endpoints, which
 Starlette runs in its thread pool; the event loop only parses requests.
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,97 +17,17 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kennis
+from kennis.api import rest, sparql
+from kennis.api.runtime import CoreFactory, Runtime
 from kennis.config import Settings
 from kennis.errors import KennisError
 from kennis.graph import formats as F
 
-log = logging.getLogger("kennis.api")
-
-CoreFactory = Callable[[Settings], Any]
-
-
-def _default_core_factory(settings: Settings) -> Any:
+if TYPE_CHECKING:  # pragma: no cover
+    from kennis.graph.executor import QueryExecutor
     from kennis.service import Kennis
 
-    return Kennis(settings)
-
-
-class Runtime:
-    """What the routes share: settings, the core (``Kennis``) and the SPARQL executor.
-
-    Both load lazily and once; :meth:`start` loads the executor eagerly at start-up so that
-    its worker zygote is forked before the server has threads (see ``graph/executor.py``).
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        core: Any = None,
-        core_factory: CoreFactory | None = None,
-        store: Any = None,
-        executor: Any = None,
-        limits: dict[str, Any] | None = None,
-    ) -> None:
-        self.settings = settings
-        self._core = core
-        self._core_factory = core_factory or _default_core_factory
-        self._store = store
-        self._executor = executor
-        self._limits = limits or {}
-        self._lock = threading.RLock()
-
-    # --- core ---
-
-    def core(self) -> Any:
-        with self._lock:
-            if self._core is None:
-                self._core = self._core_factory(self.settings)
-            return self._core
-
-    # --- SPARQL ---
-
-    def store(self) -> Any:
-        """The store behind ``/sparql``: the given one, the core's, or the configured one."""
-        with self._lock:
-            if self._store is None:
-                core_store = None
-                with contextlib.suppress(ImportError, AttributeError):
-                    core_store = self.core().store  # one loaded graph for core and endpoint
-                if core_store is None:
-                    from kennis.graph.store import open_store
-
-                    core_store = open_store(self.settings)
-                self._store = core_store
-            return self._store
-
-    def executor(self) -> Any:
-        with self._lock:
-            if self._executor is None:
-                from kennis.graph.executor import open_executor
-
-                self._executor = open_executor(self.settings, self.store(), **self._limits)
-            return self._executor
-
-    @property
-    def sparql_ready(self) -> bool:
-        return self._executor is not None
-
-    def start(self) -> None:
-        try:
-            self.executor()
-        except KennisError as exc:  # e.g. not built yet: serve anyway, /sparql says why
-            log.warning("SPARQL endpoint not ready: %s", exc)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._executor is not None:
-                self._executor.close()
-                self._executor = None
-
-
-def runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
+log = logging.getLogger("kennis.api")
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -164,31 +83,29 @@ def _install_error_handlers(app: FastAPI) -> None:
 def create_app(
     settings: Settings | None = None,
     *,
-    core: Any = None,
+    core: "Kennis | None" = None,
     core_factory: CoreFactory | None = None,
     store: Any = None,
-    executor: Any = None,
+    executor: "QueryExecutor | None" = None,
     limits: dict[str, Any] | None = None,
 ) -> FastAPI:
     """Build the HTTP app.
 
     - ``settings``: defaults to :meth:`Settings.from_env`.
-    - ``core``: the :class:`kennis.service.Kennis` (or an object with its interface) behind
-      the REST routes; else ``core_factory(settings)`` builds one on first use.
+    - ``core``: the :class:`kennis.service.Kennis` behind the REST routes; else
+      ``core_factory(settings)`` builds one on first use.
     - ``store``: the store behind ``/sparql`` (a ``pyoxigraph.Store``, an
       :class:`~kennis.graph.store.OxigraphStore` or a :class:`~kennis.graph.remote.RemoteStore`);
-      else ``core.store``, else :func:`kennis.graph.store.open_store`.
+      else the core's own executor (on ``core.store``) serves it.
     - ``executor``: a ready :class:`~kennis.graph.executor.QueryExecutor` (tests).
     - ``limits``: overrides of :class:`~kennis.graph.executor.Limits` fields.
     """
-    from kennis.api import rest, sparql
-
     settings = settings or Settings.from_env()
     rt = Runtime(settings, core=core, core_factory=core_factory, store=store, executor=executor,
                  limits=limits)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> Iterator[None]:  # type: ignore[misc]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt.start()
         try:
             yield
@@ -224,7 +141,7 @@ def create_app(
     return app
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, core: Any = None,
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, core: "Kennis | None" = None,
           log_level: str = "info") -> None:
     """Run the app with uvicorn (one process; the SPARQL workers are forked per query)."""
     import uvicorn

@@ -3,8 +3,8 @@
 Requests are parsed here from the raw query string and body (strict UTF-8, so that
 malformed input is a 400 rather than silently "repaired"), checked
 (:mod:`kennis.graph.guard`), negotiated (:mod:`kennis.graph.formats`) and run by the
-executor (:mod:`kennis.graph.executor`) in a worker process that is killed at the
-time limit.
+executor (:mod:`kennis.graph.executor`), for the in-process store in a worker process that is
+killed at the time limit.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from rdflib.namespace import RDF
 
-from kennis.api.app import runtime
+from kennis.api.runtime import Runtime, runtime
 from kennis.errors import InvalidInputError, QueryError
 from kennis.graph import formats as F
 from kennis.graph.executor import QueryRequest
@@ -64,7 +64,7 @@ def parse_content_type(value: str) -> tuple[str, dict[str, str]]:
 
 async def limited_body(request: Request) -> bytes:
     """The request body, read in chunks and refused (413) once clearly above the query cap."""
-    limit = request.app.state.runtime.settings.max_query_bytes * _BODY_FACTOR + _BODY_SLACK
+    limit = runtime(request).settings.max_query_bytes * _BODY_FACTOR + _BODY_SLACK
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
@@ -106,10 +106,10 @@ _RESPONSES_DOC: dict[int | str, dict[str, Any]] = {
     responses=_RESPONSES_DOC,
     openapi_extra={"parameters": _QUERY_PARAMS_DOC},
 )
-def sparql_get(request: Request) -> Response:
+def sparql_get(request: Request, rt: Runtime = Depends(runtime)) -> Response:
     """SPARQL 1.1 Protocol query by GET. Without ``query``: an ``sd:Service`` description."""
     params = parse_params(request.scope.get("query_string", b""))
-    return _handle(request, params, describe_if_empty=True)
+    return _handle(request, rt, params, describe_if_empty=True)
 
 
 @router.post(
@@ -131,7 +131,7 @@ def sparql_get(request: Request) -> Response:
         },
     },
 )
-def sparql_post(request: Request, body: bytes = Depends(limited_body)) -> Response:
+def sparql_post(request: Request, body: bytes = Depends(limited_body), rt: Runtime = Depends(runtime)) -> Response:
     """SPARQL 1.1 Protocol query by POST (updates are refused with 403)."""
     ctype = request.headers.get("content-type")
     if not ctype:
@@ -158,11 +158,10 @@ def sparql_post(request: Request, body: bytes = Depends(limited_body)) -> Respon
         raise UnsupportedMediaTypeError(
             f"unsupported Content-Type {media!r}", hint=f"use {_FORM} or {_QUERY}"
         )
-    return _handle(request, params, describe_if_empty=False)
+    return _handle(request, rt, params, describe_if_empty=False)
 
 
-def _handle(request: Request, params: list[tuple[str, str]], *, describe_if_empty: bool) -> Response:
-    rt = runtime(request)
+def _handle(request: Request, rt: Runtime, params: list[tuple[str, str]], *, describe_if_empty: bool) -> Response:
     names = {key for key, _ in params}
     if names & {"update", "using-graph-uri", "using-named-graph-uri"}:
         raise ReadOnlyError()

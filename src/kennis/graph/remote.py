@@ -14,21 +14,22 @@ ignore the parameter, so configure them to use the union of the graphs as defaul
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
 from kennis.errors import KennisError, QueryError, QueryTimeoutError, ResultTooLargeError
 from kennis.graph.executor import (
-    BusyError,
+    Emit,
     Limits,
     QueryAbortedError,
     QueryRequest,
     QueryResult,
     Refusal,
+    SlotExecutor,
     refusal_error,
     stream_result,
+    timeout_error,
 )
 
 _RESULTS_JSON = "application/sparql-results+json"
@@ -101,6 +102,10 @@ class RemoteStore:
 
     def close(self) -> None:
         self._client.close()
+
+    def executor(self, limits: Limits) -> "RemoteExecutor":
+        """The ``/sparql`` executor over this server, within ``limits``."""
+        return RemoteExecutor(self, limits)
 
     # --- low level ---------------------------------------------------------------------------
 
@@ -221,7 +226,7 @@ def check_status(status: int, body: bytes) -> None:
     raise StoreUnavailableError(f"the SPARQL server failed (HTTP {status}): {text}")
 
 
-def _consume(reader: _ResponseReader, media: str, request: QueryRequest, max_rows: int, emit: Any) -> None:
+def _consume(reader: _ResponseReader, media: str, request: QueryRequest, max_rows: int, emit: Emit) -> None:
     import pyoxigraph as ox
 
     if media == _RESULTS_JSON:
@@ -233,26 +238,15 @@ def _consume(reader: _ResponseReader, media: str, request: QueryRequest, max_row
     stream_result(result, request.tabular, request.graph, max_rows, emit)
 
 
-class RemoteExecutor:
-    """Serves ``/sparql`` requests through a :class:`RemoteStore`, within the same limits."""
+class RemoteExecutor(SlotExecutor):
+    """Serves ``/sparql`` requests through a :class:`RemoteStore`, within the same limits.
+
+    The store (and its HTTP client) belongs to the caller: :meth:`close` stops nothing.
+    """
 
     def __init__(self, store: RemoteStore, limits: Limits) -> None:
+        super().__init__(limits)
         self.store = store
-        self.limits = limits
-        self._slots = threading.BoundedSemaphore(limits.max_concurrent)
-
-    def close(self) -> None:
-        """The store (and its HTTP client) belongs to the caller; nothing to stop here."""
-
-    def execute(self, request: QueryRequest) -> QueryResult:
-        started = time.monotonic()
-        deadline = started + self.limits.timeout_s
-        if not self._slots.acquire(timeout=self.limits.timeout_s):
-            raise BusyError(f"the server is busy: no query slot came free within {self.limits.timeout_s:g} s")
-        try:
-            return self._execute(request, started, deadline)
-        finally:
-            self._slots.release()
 
     def _execute(self, request: QueryRequest, started: float, deadline: float) -> QueryResult:
         import httpx
@@ -317,8 +311,5 @@ class RemoteExecutor:
         )
 
     def _timeout(self) -> QueryTimeoutError:
-        return QueryTimeoutError(
-            f"the query was stopped after {self.limits.timeout_s:g} s (time limit)",
-            hint="narrow the query; KENNIS_QUERY_TIMEOUT_S sets the limit "
-            "(start the graph server with a timeout too, e.g. oxigraph serve --timeout-s)",
-        )
+        return timeout_error(self.limits, "narrow the query (and give the graph server a timeout "
+                                          "too, e.g. oxigraph serve --timeout-s)")

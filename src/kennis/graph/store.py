@@ -8,9 +8,13 @@ external SPARQL 1.1 server by URL (so that many API workers share one graph).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from kennis.errors import NotBuiltError, QueryError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kennis.config import Settings
+    from kennis.graph.executor import Limits, QueryExecutor
 
 
 @runtime_checkable
@@ -25,6 +29,9 @@ class TripleStore(Protocol):
 
     def __len__(self) -> int:
         """Number of triples/quads held."""
+
+    def executor(self, limits: "Limits") -> "QueryExecutor":
+        """An executor that runs protocol requests on this store within ``limits`` (killable)."""
 
 
 def _term_value(term: Any) -> str | None:
@@ -74,6 +81,12 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
+    def executor(self, limits: "Limits") -> "QueryExecutor":
+        """Forks its zygote now: do this before the process starts threads where possible."""
+        from kennis.graph.forking import ForkingExecutor
+
+        return ForkingExecutor(self._store, limits)
+
 
 def _format_for(path: Path) -> Any:
     import pyoxigraph as ox
@@ -87,7 +100,18 @@ def _format_for(path: Path) -> Any:
     }.get(suffix, ox.RdfFormat.N_QUADS)
 
 
-def open_store(settings: Any) -> TripleStore:
+def open_executor(settings: "Settings", store: Any, **limit_overrides: Any) -> "QueryExecutor":
+    """The killable executor for ``store`` (a :class:`TripleStore` or a raw ``pyoxigraph.Store``)
+    with the limits of ``settings``; every SPARQL path (CLI, API, interface) runs through one."""
+    from kennis.graph.executor import Limits
+
+    limits = Limits.from_settings(settings, **limit_overrides)
+    if not isinstance(store, TripleStore):
+        store = OxigraphStore(store)
+    return store.executor(limits)
+
+
+def open_store(settings: "Settings") -> TripleStore:
     """The configured graph store: an external SPARQL server when ``settings.sparql_endpoint``
     is set, else the in-process pyoxigraph store loaded from the built ``graph.nq``."""
     if settings.sparql_endpoint:
