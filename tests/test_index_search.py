@@ -33,7 +33,7 @@ def test_build_writes_index_and_reuses_vectors(built):
         assert (index / name).exists(), name
     assert stats.passages == len(corpus.passages()) and stats.embedded > 0
     again = build_index(corpus, settings, settings.data_dir / "second")
-    assert again.embedded == 0 and again.cached == stats.passages
+    assert again.embedded == 0 and again.cached == stats.passages + stats.sentences > stats.passages
 
 
 def test_abbreviations_come_from_the_corpus(searcher):
@@ -115,3 +115,69 @@ def test_missing_index_says_build(settings):
     with pytest.raises(NotBuiltError) as err:
         Searcher.load(settings)
     assert "kennis build" in str(err.value)
+
+
+def test_footnotes_are_searchable_and_cited_by_their_passage(searcher):
+    # In the 2012 version, § 1 names the Testwet only in a footnote.
+    hits = searcher.search("Testwet 2009", day=date(2013, 1, 1), mode="lexical", k=10).hits
+    assert ("BWBR9000001", "1") in {(h.doc, h.ref) for h in hits}
+
+
+def test_index_holds_sentences_headings_and_names(built):
+    settings, corpus, _ = built
+    index = settings.kb_dir / "index"
+    for name in ("bm25_sentences", "sentences.json", "bm25_headings", "dense_sentences.faiss", "names.json"):
+        assert (index / name).exists(), name
+
+
+def test_an_index_without_the_newer_parts_still_searches(built):
+    import shutil
+
+    settings, corpus, _ = built
+    index = settings.kb_dir / "index"
+    for name in ("bm25_sentences", "bm25_headings"):
+        shutil.rmtree(index / name)
+    for name in ("sentences.json", "dense_sentences.faiss", "names.json"):
+        (index / name).unlink()
+    old = Searcher.load(settings, manifest=corpus.manifest)
+    assert old.search("Wie draagt het gezag over de stallingen?", k=3).hits
+
+
+def test_keyword_queries_and_questions_are_told_apart():
+    from kennis.index.search import is_keyword_query
+
+    assert is_keyword_query("gezag stallingen gemeentelijk domein")
+    assert not is_keyword_query("Wie draagt het gezag over de stallingen?")
+    assert not is_keyword_query("wie draagt eigenlijk het gezag over de stallingen in de gemeente")
+
+
+def _write_graph(path) -> None:
+    """A tiny graph: the (invented) Fietsbureau was succeeded by the stallingscoördinator."""
+    from rdflib import Dataset, Literal, URIRef
+
+    from kennis.graph.vocab import KB, RDF, SKOS
+
+    g = Dataset()
+    sc, fb = URIRef("https://w3id.org/kennis/id/actor/sc"), URIRef("https://w3id.org/kennis/id/actor/fb")
+    for x in (sc, fb):
+        g.add((x, RDF.type, KB.Actor))
+    g.add((sc, SKOS.prefLabel, Literal("stallingscoördinator", lang="nl")))
+    g.add((sc, SKOS.altLabel, Literal("SC", lang="nl")))
+    g.add((fb, SKOS.prefLabel, Literal("Fietsbureau", lang="nl")))
+    g.add((fb, KB.succeededBy, sc))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    g.serialize(destination=str(path), format="nquads")
+
+
+def test_names_across_time_from_the_graph_expand_queries(tmp_path, settings):
+    corpus = ingest(settings)
+    out = tmp_path / "kb"
+    _write_graph(out / "graph.nq")
+    build_index(corpus, settings, out)
+    searcher = Searcher(out / "index", settings, select=corpus.manifest.select)
+    assert len(searcher.names) == 2
+    # yesterday's name, which no text uses, finds today's body
+    hits = searcher.search("Fietsbureau", mode="lexical", k=5).hits
+    assert hits and "stallingscoördinator" in hits[0].text.lower()
+    q = searcher.analyse("Fietsbureau")
+    assert q.groups[0] == (1.0, tuple(q.terms)) and len(q.groups) > 1

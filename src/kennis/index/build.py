@@ -6,8 +6,18 @@ Layout of ``index/``:
 - ``passages.json``  one row per passage (id, doc, version, ref, unit, text, title, kind)
 - ``units.json``     citation units: (doc, version, unit ref) with their passage rows
 - ``dense.faiss``    inner-product index over the passage vectors (row = passage row)
+- ``dense_sentences.faiss`` the same over the sentences of ``sentences.json``
 - ``bm25_units/``    bm25s index over unit texts (heading path weighted in)
 - ``bm25_passages/`` bm25s index over passage texts (to pick the best passage of a unit)
+- ``bm25_sentences/`` bm25s index over sentences (passage text, list items, table rows and
+  footnotes, each with the sentence before it), ``sentences.json`` their passage rows
+- ``bm25_headings/`` bm25s index over each unit's headings (its path and sub-headings)
+- ``names.json``     names of the same body across time, from the graph (labels, alternative
+  labels, succession), used to expand queries
+
+Footnotes are indexed with their passage (lexical and dense), so a fact stated only in a
+note is found and cited by the passage that carries it. The sentence, heading and name
+files are optional: an index without them is searched without those signals.
 
 All versions are indexed; point-in-time selection filters at query time, so one build
 serves every date.
@@ -25,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from kennis.config import Settings
 from kennis.index.embed import Embedder, VectorCache, embedder_name, make_embedder, prepare_query_encoder
+from kennis.index.names import name_groups
 from kennis.index.text import Abbreviations, Analyzer, fold, is_glossary, vocabulary_of
 from kennis.models import Passage
 from kennis.progress import Progress
@@ -59,16 +70,38 @@ def heading_text(path: Sequence[str]) -> str:
 DENSE_DOC_LABEL = False
 
 
+def passage_body(p: Passage) -> str:
+    """A passage's text with its footnotes after it: what it states, notes included."""
+    return "\n".join([p.text, *(f.text for f in p.footnotes)])
+
+
 def dense_text(p: Passage, doc_label: str, abbreviations: Abbreviations | None = None,
                glossary: bool = False) -> str:
-    """What the dense model reads for a passage: where it sits, then what it says, with
-    the corpus's abbreviations written out at their first use (the model does not know
-    that ``HOvJ`` is the hoofdofficier van justitie)."""
+    """What the dense model reads for a passage: where it sits, then what it says (its
+    footnotes included), with the corpus's abbreviations written out at their first use
+    (the model does not know that ``HOvJ`` is the hoofdofficier van justitie)."""
     head = heading_text(p.path)
     if DENSE_DOC_LABEL or not head:
         head = f"{doc_label} — {head}" if head else doc_label
-    text = p.text if glossary or abbreviations is None else abbreviations.inline(p.text)
+    body = passage_body(p)
+    text = body if glossary or abbreviations is None else abbreviations.inline(body)
     return f"{head}\n{text}"
+
+
+def sentence_dense_text(path: Sequence[str], sentence: str, abbreviations: Abbreviations | None) -> str:
+    """What the dense model reads for a sentence: its own heading, then the sentence."""
+    text = sentence if abbreviations is None else abbreviations.inline(sentence)
+    return f"{path[-1]}\n{text}" if path else text
+
+
+def sentence_windows(text: str) -> list[str]:
+    """The sentences of a passage body (lines first: list items, table rows and footnotes
+    are lines), each joined to the sentence before it, so that a sentence that refers back
+    (``De HOvJ draagt hierover het gezag``) keeps what it refers to."""
+    from kennis.corpus.segment import split_sentences
+
+    sentences = [s for line in text.splitlines() if line.strip() for s in split_sentences(line.strip(), 1)]
+    return [" ".join(sentences[max(0, i - 1): i + 1]) for i in range(len(sentences))] or [text]
 
 
 @dataclass
@@ -77,6 +110,7 @@ class BuildStats:
 
     passages: int = 0
     units: int = 0
+    sentences: int = 0
     embedded: int = 0
     cached: int = 0
     embed_s: float = 0.0
@@ -135,6 +169,27 @@ def _lexical_unit_text(head_path: Sequence[str], texts: Sequence[str], expansion
     return "\n".join(x for x in parts if x)
 
 
+def _common_prefix(paths: Sequence[Sequence[str]]) -> list[str]:
+    out = list(paths[0]) if paths else []
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(out), len(path)) and out[n] == path[n]:
+            n += 1
+        out = out[:n]
+    return out
+
+
+def unit_headings(paths: Sequence[Sequence[str]]) -> list[str]:
+    """A unit's headings: the path of its first passage, then the unnumbered sub-headings
+    its later passages sit under (``Toelichting``, ``Inleiding``), each once."""
+    out: list[str] = []
+    for path in paths:
+        for h in path:
+            if h not in out:
+                out.append(h)
+    return out
+
+
 def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: Progress | None = None,
                 *, embedder: Embedder | None = None) -> BuildStats:
     """Write ``out_dir/index/`` for every passage of ``corpus``; vectors come from the cache
@@ -177,20 +232,35 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     # --- lexical -----------------------------------------------------------------------------
     t0 = time.perf_counter()
     progress.step("index: lexical (BM25, Dutch stems)")
+    bodies = [passage_body(p) for p in passages]
     passage_terms = []
-    for r in rows:
+    for r, body in zip(rows, bodies):
         # A glossary already holds both forms; expanding it would only inflate it.
-        exp = [] if r["glossary"] else abbreviations.expand(r["text"])
-        passage_terms.append(analyzer.terms("\n".join([r["path"][-1] if r["path"] else "", r["text"], *exp])))
-    unit_terms = []
+        exp = [] if r["glossary"] else abbreviations.expand(body)
+        passage_terms.append(analyzer.terms("\n".join([r["path"][-1] if r["path"] else "", body, *exp])))
+    unit_terms, heading_terms = [], []
     for u in unit_list:
-        first = rows[u["rows"][0]]
-        texts = [rows[i]["text"] for i in u["rows"]]
+        texts = [bodies[i] for i in u["rows"]]
         exp = [] if u["glossary"] else abbreviations.expand("\n".join(texts))
-        # The unit heading is the deepest common heading of its passages.
-        head = first["path"]
-        unit_terms.append(analyzer.terms(_lexical_unit_text(head, texts, exp)))
-    for name, terms, b in (("bm25_units", unit_terms, BM25_B_UNITS), ("bm25_passages", passage_terms, BM25_B)):
+        # The unit heading is the deepest common heading of its passages; the unnumbered
+        # sub-headings of its passages are words of the unit too.
+        paths = [rows[i]["path"] for i in u["rows"]]
+        head = _common_prefix(paths)
+        subs = [h for h in unit_headings(paths) if h not in head]
+        unit_terms.append(analyzer.terms(_lexical_unit_text(head, [*subs, *texts], exp)))
+        heading_terms.append(analyzer.terms(heading_text(unit_headings(paths))))
+    sentence_rows: list[int] = []
+    sentence_plain: list[str] = []
+    sentence_terms = []
+    for i, body in enumerate(bodies):
+        exp_ok = not rows[i]["glossary"]
+        for sent in sentence_windows(body):
+            exp = abbreviations.expand(sent) if exp_ok else []
+            sentence_rows.append(i)
+            sentence_plain.append(sent)
+            sentence_terms.append(analyzer.terms("\n".join([sent, *exp])))
+    for name, terms, b in (("bm25_units", unit_terms, BM25_B_UNITS), ("bm25_passages", passage_terms, BM25_B),
+                           ("bm25_sentences", sentence_terms, BM25_B), ("bm25_headings", heading_terms, BM25_B)):
         retriever = bm25s.BM25(k1=BM25_K1, b=b)
         retriever.index([t or ["\u2205"] for t in terms], show_progress=False)
         retriever.save(str(index_dir / name), show_progress=False)
@@ -204,14 +274,23 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     texts = [dense_text(p, rows[i]["doc_title"], abbreviations, rows[i]["glossary"])
              for i, p in enumerate(passages)]
     vectors, embedded = cache.embed(texts, embedder or (lambda: make_embedder(settings)), progress=progress)
+    # Sentences are embedded too (under their own heading): a section that answers in one
+    # sentence among many is found by that sentence, not by its diluted passage vector.
+    sentence_texts = [sentence_dense_text(rows[r]["path"], sent, None if rows[r]["glossary"] else abbreviations)
+                      for r, sent in zip(sentence_rows, sentence_plain)]
+    sentence_vectors, embedded_s = cache.embed(sentence_texts, embedder or (lambda: make_embedder(settings)),
+                                               progress=progress)
+    embedded += embedded_s
     cache.save()
     if embedder is None:
         prepare_query_encoder(settings)  # so that the first question does not export the model
     dim = cache.dim or (embedder.dim if embedder else make_embedder(settings).dim)
-    stats.embedded, stats.cached = embedded, len(texts) - embedded
+    stats.sentences = len(sentence_texts)
+    stats.embedded, stats.cached = embedded, len(texts) + len(sentence_texts) - embedded
     stats.embed_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     faiss.write_index(dense_index(vectors, dim), str(index_dir / "dense.faiss"))
+    faiss.write_index(dense_index(sentence_vectors, dim), str(index_dir / "dense_sentences.faiss"))
     stats.dense_s = time.perf_counter() - t0
     progress.step(f"index: {embedded} passages embedded, {stats.cached} from the cache")
 
@@ -219,6 +298,10 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     (index_dir / "passages.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     (index_dir / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     (index_dir / "units.json").write_text(json.dumps(unit_list, ensure_ascii=False), encoding="utf-8")
+    (index_dir / "sentences.json").write_text(json.dumps(sentence_rows), encoding="utf-8")
+    names = name_groups(out_dir / "graph.nq")
+    (index_dir / "names.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+    progress.step(f"index: {len(sentence_rows)} sentences, {len(names)} names across time from the graph")
     meta = {
         "format": INDEX_FORMAT,
         "embedder": name,

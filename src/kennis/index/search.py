@@ -1,13 +1,16 @@
-"""Hybrid retrieval over the built index: BM25 (Dutch stems) + dense vectors, fused by score.
+"""Hybrid retrieval over the built index: BM25 (Dutch stems) + dense vectors, combined
+per citation unit with weights that depend on the kind of query.
 
 Every query is answered from the versions that point-in-time selection picks for its
 date (default: the most recent texts held), scored per citation unit, and returned with
-at most one hit (its best passage) per unit.
+at most one hit (its best passage) per unit. Queries are expanded with the corpus's
+abbreviations (both ways) and with the names of the same body across time from the graph.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +23,7 @@ from kennis.config import Settings
 from kennis.errors import ConfigError, InvalidInputError, NotBuiltError
 from kennis.index.build import INDEX_DIRNAME, INDEX_FORMAT
 from kennis.index.embed import Embedder, make_embedder
+from kennis.index.names import Names
 from kennis.index.text import Abbreviations, Analyzer, fold, snippet
 from kennis.models import Hit, SearchResult, Selection
 
@@ -32,22 +36,47 @@ Mode = Literal["fused", "lexical", "dense"]
 MAX_QUERY_CHARS = 10_000
 #: Only the head of a long query is analysed (BM25 terms, model input).
 _ANALYSED_CHARS = 2_000
-#: Reciprocal rank fusion constant (Cormack et al.: 60; smaller favours the top ranks).
-RRF_K = 20
-#: Candidates taken from each ranking before fusion.
+#: Units below this rank of the dense signal score 0 on it (its min-max floor).
 _DEPTH = 100
 #: Weight of abbreviation expansions relative to the words the user typed.
 _EXPANSION_WEIGHT = 0.5
+#: Weights of name expansions from the graph: other names of the same body, and names
+#: of its predecessors and successors (``NCTb`` ↔ ``NCTV``).
+_SAME_NAME_WEIGHT = 0.3
+_ACROSS_TIME_WEIGHT = 0.3
 #: Factor on the fused score of glossary units (the list of abbreviations).
 _GLOSSARY_WEIGHT = 0.5
-#: Weights of the signals in the fusion: units by BM25 (1.0), units by their best
-#: passage by BM25, units by their best passage by dense similarity.
-_ROW_LEX_WEIGHT = 0.5
-_DENSE_WEIGHT = 0.4
-#: ``score``: sum of min-max normalised scores (CombSUM); ``rrf``: reciprocal rank fusion.
-#: On the dev questions CombSUM beat RRF at every weight tried (BM25 margins carry
-#: information that ranks throw away), so it is the default.
-_FUSION = "score"
+#: Words that ask for a legal basis: the ``law`` signal (units of laws) only counts then.
+_LEGAL_CUE = re.compile(r"\b(artikel\w*|wet\w*|grondslag\w*|bepaling\w*|wettelijk\w*)\b")
+
+#: The signals a unit is ranked by, each scaled to 0..1 within the allowed units:
+#: BM25 of the whole unit (headings weighted in), of its best passage, of its best
+#: sentence (with the sentence before it), of its headings alone; the idf-weighted share
+#: of the query's terms it contains; the cosine of its best passage and of its best
+#: sentence (min-max over the best ``_DEPTH`` units); and whether it is a law article when the query asks for a
+#: legal basis. Best passage and best sentence keep a long section that states the
+#: answer once from losing to short sections that merely share words with the query.
+FEATURES = ("unit", "passage", "sentence", "heading", "coverage", "dense", "dense_sentence", "law")
+#: Weights of the signals for questions and for keyword queries (two to five words, no
+#: question mark), fitted by ``bench/fit_search.py`` (see there for the held-out figures).
+QUESTION_WEIGHTS = (1.0, 0.1, 0.3, 0.0, 4.0, 0.4, 0.3, 0.1)
+KEYWORD_WEIGHTS = (1.0, 0.0, 0.8, 0.1, 2.0, 0.2, 0.1, 0.0)
+
+
+def is_keyword_query(text: str) -> bool:
+    """A search-box query: at most five words and no question mark."""
+    return "?" not in text and len(text.split()) <= 5
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """A query as the ranking sees it: its own terms, weighted term groups (its own terms
+    first, then expansions), whether it is a keyword query, whether it asks for a law."""
+
+    terms: tuple[str, ...]
+    groups: tuple[tuple[float, tuple[str, ...]], ...]
+    keyword: bool
+    legal: bool
 
 
 @dataclass(frozen=True)
@@ -59,31 +88,6 @@ class SearchOptions:
     doc: str | None = None
     kind: str | None = None
     mode: Mode = "fused"
-
-
-def _top_indices(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` largest scores, largest first (ties by index)."""
-    if n >= len(scores):
-        return np.argsort(-scores, kind="stable")
-    part = np.argpartition(-scores, n)[:n]
-    return part[np.lexsort((part, -scores[part]))]
-
-
-def fuse(signals: Sequence[tuple[float, dict[int, float]]], method: str = "score") -> dict[int, float]:
-    """Combine per-unit scores of several signals (weight, {unit: score}) into one score."""
-    fused: dict[int, float] = {}
-    for weight, scores in signals:
-        if not scores:
-            continue
-        if method == "rrf":
-            ranked = sorted(scores, key=lambda u: -scores[u])
-            for rank, u in enumerate(ranked):
-                fused[u] = fused.get(u, 0.0) + weight / (RRF_K + rank + 1)
-            continue
-        hi, lo = max(scores.values()), min(scores.values())
-        for u, v in scores.items():
-            fused[u] = fused.get(u, 0.0) + weight * ((v - lo) / (hi - lo) if hi > lo else 1.0)
-    return fused
 
 
 class Searcher:
@@ -115,8 +119,23 @@ class Searcher:
         self._glossary = np.array([bool(u.get("glossary")) for u in self.units], dtype=bool)
         self.bm25_units = bm25s.BM25.load(str(index_dir / "bm25_units"), show_progress=False)
         self.bm25_passages = bm25s.BM25.load(str(index_dir / "bm25_passages"), show_progress=False)
+        # Indexes built before sentences, headings and names were indexed still load;
+        # they are searched without those signals.
+        self.bm25_sentences = self.bm25_headings = None
+        self.sentence_rows = np.zeros(0, dtype=np.int64)
+        if (index_dir / "bm25_sentences").is_dir() and (index_dir / "sentences.json").is_file():
+            self.bm25_sentences = bm25s.BM25.load(str(index_dir / "bm25_sentences"), show_progress=False)
+            self.sentence_rows = np.array(json.loads((index_dir / "sentences.json").read_text(encoding="utf-8")),
+                                          dtype=np.int64)
+        if (index_dir / "bm25_headings").is_dir():
+            self.bm25_headings = bm25s.BM25.load(str(index_dir / "bm25_headings"), show_progress=False)
+        names_path = index_dir / "names.json"
+        self.names = Names(json.loads(names_path.read_text(encoding="utf-8")) if names_path.is_file() else [])
+        self._is_law = np.array([r_kind == "wet" for r_kind in (self.rows[u["rows"][0]]["kind"] for u in self.units)],
+                                dtype=np.float64)
         self._embedder = embedder
         self._dense = None
+        self._sentence_vectors: np.ndarray | None = None
         self._lock = threading.Lock()
         self._masks: dict[tuple, tuple[np.ndarray, np.ndarray, tuple[str, ...]]] = {}
         self._selectors: dict[int, tuple] = {}
@@ -161,9 +180,27 @@ class Searcher:
                 self._dense = faiss.read_index(str(self.index_dir / "dense.faiss"))
             return self._dense
 
+    @property
+    def sentence_vectors(self) -> np.ndarray | None:
+        """The sentence vectors (sentences × dim), or None for an index without them."""
+        with self._lock:
+            if self._sentence_vectors is None:
+                path = self.index_dir / "dense_sentences.faiss"
+                if self.bm25_sentences is None or not path.is_file():
+                    self._sentence_vectors = np.zeros((0, 0), dtype=np.float32)
+                else:
+                    import faiss
+
+                    index = faiss.read_index(str(path))
+                    self._sentence_vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else \
+                        np.zeros((0, 0), dtype=np.float32)
+            vectors = self._sentence_vectors
+            return vectors if len(vectors) and len(vectors) == len(self.sentence_rows) else None
+
     def warm_up(self) -> None:
         """Load the model and the dense index now (the first query would otherwise)."""
         _ = self.dense
+        _ = self.sentence_vectors
         self.embedder.embed_queries(["warm"])
 
     # --- selection -------------------------------------------------------------------------
@@ -203,20 +240,39 @@ class Searcher:
 
     # --- scoring ---------------------------------------------------------------------------
 
-    def _bm25(self, retriever, terms: list[str], expansion: list[str]) -> np.ndarray:
-        n = retriever.scores["num_docs"]
-        scores = np.zeros(n, dtype=np.float32)
-        known = [t for t in terms if t in retriever.vocab_dict]
-        if known:
-            scores += retriever.get_scores(known)
-        known_exp = [t for t in expansion if t in retriever.vocab_dict and t not in terms]
-        if known_exp:
-            scores += _EXPANSION_WEIGHT * retriever.get_scores(known_exp)
+    def analyse(self, text: str) -> QueryTerms:
+        """The terms of a query, its expansions (abbreviations both ways, names across time)
+        and its kind (keyword query or question)."""
+        terms = self.analyzer.terms(text)
+        # Both directions: an abbreviation typed brings its meaning, a meaning written
+        # out brings the abbreviation the texts mostly use (``hoofdofficier van justitie`` → HOvJ).
+        abbr = self.analyzer.terms(" ".join(self.abbreviations.expand(text) + self.abbreviations.abbreviations_of(text)))
+        names = self.names.expand(text)
+        same = self.analyzer.terms(" ".join(names.same))
+        across = self.analyzer.terms(" ".join(names.across_time))
+        own = set(terms)
+        groups: list[tuple[float, list[str]]] = [(1.0, terms)]
+        seen = set(own)
+        for weight, group in ((_EXPANSION_WEIGHT, abbr), (_SAME_NAME_WEIGHT, same), (_ACROSS_TIME_WEIGHT, across)):
+            fresh = [t for t in dict.fromkeys(group) if t not in seen]
+            seen.update(fresh)
+            if fresh and weight > 0:
+                groups.append((weight, fresh))
+        return QueryTerms(terms=tuple(terms), groups=tuple((w, tuple(g)) for w, g in groups),
+                          keyword=is_keyword_query(text), legal=bool(_LEGAL_CUE.search(fold(text))))
+
+    def _bm25(self, retriever, groups: Sequence[tuple[float, Sequence[str]]]) -> np.ndarray:
+        """Weighted sum of the BM25 scores of each group of terms (typed terms weight 1)."""
+        scores = np.zeros(retriever.scores["num_docs"], dtype=np.float32)
+        for weight, group in groups:
+            known = [t for t in group if t in retriever.vocab_dict]
+            if known:
+                scores += weight * retriever.get_scores(known)
         return scores
 
-    def _dense_scores(self, text: str, row_mask: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query to the best allowed passage rows (-inf elsewhere)."""
-        q = self.embedder.embed_queries([text])
+    def _dense_scores(self, q: np.ndarray, row_mask: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query vector ``q`` (1 × dim) to the best allowed passage
+        rows (-inf elsewhere)."""
         out = np.full(len(self.rows), -np.inf, dtype=np.float32)
         n_allowed = int(row_mask.sum())
         if n_allowed == 0:
@@ -248,12 +304,84 @@ class Searcher:
             self._selectors[key] = cached
         return cached[1]
 
-    @staticmethod
-    def _top_units(scores: np.ndarray, mask: np.ndarray, depth: int = _DEPTH) -> dict[int, float]:
-        """The ``depth`` best positive-scoring allowed units with their scores."""
-        s = np.where(mask & (scores > 0), scores, -np.inf)
-        top = _top_indices(s, depth)
-        return {int(u): float(s[u]) for u in top if np.isfinite(s[u])}
+    def _unit_max(self, values: np.ndarray, unit_of: np.ndarray, fill: float = 0.0) -> np.ndarray:
+        """Per unit, the best of ``values`` over its rows (or sentences)."""
+        out = np.full(len(self.units), fill, dtype=np.float64)
+        np.maximum.at(out, unit_of, values.astype(np.float64))
+        return out
+
+    def features(self, query: str, opts: SearchOptions | None = None) -> tuple[QueryTerms, np.ndarray, np.ndarray, dict]:
+        """The ranking signals of every allowed unit: ``(query terms, unit indices, matrix
+        [units × FEATURES], details)``; details hold the passage scores that pick each
+        unit's best passage. Public for the weight fitting in ``bench/fit_search.py``."""
+        opts = opts or SearchOptions()
+        text = " ".join(query.split())[:_ANALYSED_CHARS]
+        unit_mask, row_mask, _ = self._allowed(opts)
+        q = self.analyse(text)
+        allowed = np.flatnonzero(unit_mask)
+        feats = np.zeros((len(self.units), len(FEATURES)), dtype=np.float64)
+        details: dict[str, Any] = {"row_lex": None, "row_dense": None}
+        lexical = opts.mode in ("fused", "lexical") and any(g for _, g in q.groups)
+        if lexical:
+            row_lex = np.where(row_mask, self._bm25(self.bm25_passages, q.groups), 0.0)
+            details["row_lex"] = row_lex
+            cols = [("unit", np.where(unit_mask, self._bm25(self.bm25_units, q.groups), 0.0)),
+                    ("passage", self._unit_max(row_lex, self.unit_of_row))]
+            if self.bm25_sentences is not None:
+                sent = self._bm25(self.bm25_sentences, q.groups)
+                sent = np.where(row_mask[self.sentence_rows], sent, 0.0)
+                cols.append(("sentence", self._unit_max(sent, self.unit_of_row[self.sentence_rows])))
+            if self.bm25_headings is not None:
+                cols.append(("heading", np.where(unit_mask, self._bm25(self.bm25_headings, q.groups), 0.0)))
+            for name, v in cols:
+                top = v[allowed].max() if len(allowed) else 0.0
+                if top > 0:
+                    feats[:, FEATURES.index(name)] = v / top
+            feats[:, FEATURES.index("coverage")] = self._coverage(q, unit_mask)
+        if opts.mode in ("fused", "dense"):
+            qv = self.embedder.embed_queries([self.abbreviations.inline(text)])
+            row_dense = self._dense_scores(qv, row_mask)
+            details["row_dense"] = row_dense
+            cols = [("dense", self._unit_max(np.where(np.isfinite(row_dense), row_dense, -1.0),
+                                             self.unit_of_row, fill=-1.0))]
+            vectors = self.sentence_vectors
+            if vectors is not None and len(vectors):
+                sims = np.where(row_mask[self.sentence_rows], vectors @ qv[0], -1.0)
+                cols.append(("dense_sentence", self._unit_max(sims, self.unit_of_row[self.sentence_rows], fill=-1.0)))
+            for name, best in cols:
+                ranked = np.sort(best[allowed])[::-1]
+                if len(ranked):
+                    hi, lo = ranked[0], ranked[min(len(ranked), _DEPTH) - 1]
+                    if hi > lo:
+                        feats[:, FEATURES.index(name)] = np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+        if lexical and q.legal:
+            feats[:, FEATURES.index("law")] = self._is_law
+        return q, allowed, feats[allowed], details
+
+    def _coverage(self, q: QueryTerms, unit_mask: np.ndarray) -> np.ndarray:
+        """Share of the query's own distinct terms (by idf) that occur in each unit."""
+        retriever = self.bm25_units
+        n = retriever.scores["num_docs"]
+        total = 0.0
+        out = np.zeros(n, dtype=np.float64)
+        for t in dict.fromkeys(q.terms):
+            if t not in retriever.vocab_dict:
+                continue
+            present = retriever.get_scores([t]) > 0
+            idf = float(np.log(1 + n / max(1, int(present.sum()))))
+            out += idf * present
+            total += idf
+        return out / total if total else out
+
+    def _weights(self, q: QueryTerms, mode: Mode) -> np.ndarray:
+        w = np.array(KEYWORD_WEIGHTS if q.keyword else QUESTION_WEIGHTS, dtype=np.float64)
+        if mode == "lexical":
+            w = np.where([f.startswith("dense") for f in FEATURES], 0.0, w)
+        elif mode == "dense":
+            # The plain dense ranking: units by their best passage's cosine.
+            w = np.zeros(len(FEATURES))
+            w[FEATURES.index("dense")] = 1.0
+        return w
 
     def search(self, query: str, opts: SearchOptions | None = None, **kw: Any) -> SearchResult:
         """Search ``query``; keyword arguments override ``opts`` (k, day, doc, kind, mode)."""
@@ -269,66 +397,27 @@ class Searcher:
             )
         if opts.k < 1 or opts.k > 1000:
             raise InvalidInputError(f"k moet tussen 1 en 1000 liggen, niet {opts.k}")
-        text = " ".join(query.split())[:_ANALYSED_CHARS]
-        unit_mask, row_mask, notices = self._allowed(opts)
+        _, _, notices = self._allowed(opts)
+        q, units, feats, details = self.features(query, opts)
+        score = feats @ self._weights(q, opts.mode)
+        # A list of abbreviations names everything and governs nothing.
+        score = np.where(self._glossary[units], score * _GLOSSARY_WEIGHT, score)
+        keep = score > 0
+        units, score = units[keep], score[keep]
+        order = np.lexsort((units, -score))[: opts.k]
 
-        expansions = self.abbreviations.expand(text)
-        terms = self.analyzer.terms(text)
-        # Both directions: an abbreviation typed brings its meaning, a meaning written
-        # out brings the abbreviation the texts mostly use (``hoofdofficier van justitie`` → HOvJ).
-        exp_terms = self.analyzer.terms(" ".join(expansions + self.abbreviations.abbreviations_of(text)))
-        # Each signal scores citation units: BM25 of the whole unit, BM25 of its best
-        # passage, cosine of its best passage.
-        signals: list[tuple[float, dict[int, float]]] = []
-        row_lex = row_dense = None
-        if opts.mode in ("fused", "lexical") and (terms or exp_terms):
-            unit_lex = self._bm25(self.bm25_units, terms, exp_terms)
-            row_lex = self._bm25(self.bm25_passages, terms, exp_terms)
-            signals.append((1.0, self._top_units(unit_lex, unit_mask)))
-            signals.append((_ROW_LEX_WEIGHT, self._top_units_by_rows(row_lex, row_mask)))
-        if opts.mode in ("fused", "dense"):
-            row_dense = self._dense_scores(self.abbreviations.inline(text), row_mask)
-            signals.append((_DENSE_WEIGHT, self._top_units_by_rows(row_dense, row_mask, positive=False)))
-        fused = fuse(signals, method=_FUSION)
-        for ui in fused:
-            if self._glossary[ui]:
-                # A list of abbreviations names everything and governs nothing.
-                fused[ui] *= _GLOSSARY_WEIGHT
-        order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: opts.k]
-
-        wanted = set(terms) | set(exp_terms)
+        wanted = {t for _, g in q.groups for t in g}
         hits = []
-        for ui, score in order:
-            row = self._best_row(ui, row_dense, row_lex)
+        for i in order:
+            ui = int(units[i])
+            row = self._best_row(ui, details["row_dense"], details["row_lex"])
             r = self.rows[row]
             hits.append(Hit(
                 id=r["id"], doc=r["doc"], version=r["version"], ref=r["ref"], title=r["title"],
-                score=round(float(score), 6), text=r["text"],
+                score=round(float(score[i]), 6), text=r["text"],
                 snippet=snippet(r["text"], sorted(wanted), self.analyzer), doc_title=r["doc_title"],
             ))
         return SearchResult(query=query, date=opts.day, hits=tuple(hits), notices=notices)
-
-    def _top_units_by_rows(self, row_scores: np.ndarray, row_mask: np.ndarray, *,
-                           positive: bool = True, depth: int = _DEPTH) -> dict[int, float]:
-        """Units scored by their best allowed passage, the ``depth`` best, best first."""
-        keep = row_mask & (row_scores > 0) if positive else row_mask
-        s = np.where(keep, row_scores, -np.inf)
-        out: dict[int, float] = {}
-        # Units have few passages each, so the best 8×depth passages nearly always
-        # hold ``depth`` distinct units; fall back to all rows when they do not.
-        for limit in (depth * 8, len(s)):
-            out.clear()
-            for row in _top_indices(s, limit):
-                if not np.isfinite(s[row]):
-                    break
-                u = int(self.unit_of_row[row])
-                if u not in out:
-                    out[u] = float(s[row])
-                    if len(out) >= depth:
-                        return out
-            if limit >= len(s):
-                break
-        return out
 
     def _best_row(self, ui: int, row_dense: np.ndarray | None, row_lex: np.ndarray | None) -> int:
         rows = self.units[ui]["rows"]

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Fit the weights of the search signals, with cross-validation, and print held-out figures.
+
+Usage (from the repository root, after ``kennis build``):
+
+    .venv/bin/python bench/fit_search.py [--sets dev,dev2,heldout] [--folds 5] [--seed 0]
+
+For every question (and every keyword query, see ``_queries.py``) it computes the
+signals of ``kennis.index.search.FEATURES`` for all units allowed on the question's date,
+then fits one weight vector for questions and one for keyword queries by coordinate
+ascent on MRR@10 (recall@1 breaking ties), starting from the weights in the code.
+
+What it reports is cross-validated: the questions are split into ``--folds`` folds, the
+weights are fitted on all folds but one and scored on the one left out, and the figures
+printed per set are those of the left-out folds only (each question scored by weights
+that never saw it). The weights printed last are fitted on everything; copy them into
+``QUESTION_WEIGHTS`` / ``KEYWORD_WEIGHTS`` when they generalise (held-out figures at
+least those of the current weights).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _eval  # noqa: E402
+import _queries  # noqa: E402
+
+from kennis.config import Settings  # noqa: E402
+from kennis.index import search as S  # noqa: E402
+
+#: Values tried for each weight in one coordinate step.
+_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.3, 1.6, 2.0, 2.5, 3.0, 4.0)
+
+
+class Case:
+    """One query's candidate units: signal matrix, which units answer it, glossary flags."""
+
+    def __init__(self, searcher, q: dict, score_mod) -> None:
+        day = date.fromisoformat(q["date"]) if q.get("date") else None
+        self.q = q
+        _, units, feats, _ = searcher.features(q["question"], S.SearchOptions(day=day))
+        self.units = units
+        self.feats = feats
+        self.gold = np.array([score_mod.hit({"doc": searcher.units[u]["doc"], "ref": searcher.units[u]["unit"]},
+                                            q["gold"]) for u in units], dtype=bool)
+        self.glossary = searcher._glossary[units]
+
+    def rank(self, w: np.ndarray) -> int | None:
+        """Rank of the first answering unit under weights ``w`` (None: not in the top 10)."""
+        s = self.feats @ w
+        s = np.where(self.glossary, s * S._GLOSSARY_WEIGHT, s)
+        s = np.where(s > 0, s, -np.inf)
+        if not self.gold.any():
+            return None
+        best_gold = s[self.gold].max()
+        if not np.isfinite(best_gold):
+            return None
+        # ties are broken by unit index, as the searcher does
+        gold_idx = self.units[self.gold][np.argmax(s[self.gold])]
+        ahead = int((s > best_gold).sum() + ((s == best_gold) & (self.units < gold_idx)).sum())
+        return ahead + 1 if ahead < 10 else None
+
+
+def metrics(cases: list[Case], w: np.ndarray) -> dict[str, float]:
+    ranks = [c.rank(w) for c in cases]
+    n = len(ranks) or 1
+    return {"recall@1": sum(r == 1 for r in ranks) / n, "recall@5": sum(bool(r and r <= 5) for r in ranks) / n,
+            "mrr@10": sum(1 / r for r in ranks if r) / n, "n": len(ranks)}
+
+
+def objective(cases: list[Case], w: np.ndarray) -> float:
+    m = metrics(cases, w)
+    return m["mrr@10"] + 0.1 * m["recall@1"] + 0.1 * m["recall@5"]
+
+
+def fit(cases: list[Case], start: np.ndarray, passes: int = 3) -> np.ndarray:
+    """Coordinate ascent from ``start`` (first feature fixed at its value: the scale)."""
+    w = start.copy()
+    best = objective(cases, w)
+    for _ in range(passes):
+        improved = False
+        for j in range(1, len(w)):
+            for v in _GRID:
+                trial = w.copy()
+                trial[j] = v
+                o = objective(cases, trial)
+                if o > best + 1e-9:
+                    best, w, improved = o, trial, True
+        if not improved:
+            break
+    return w
+
+
+def cross_validate(cases: list[Case], start: np.ndarray, folds: int, seed: int) -> dict[str, dict[str, float]]:
+    """Held-out figures per set: each case scored by weights fitted without its fold."""
+    order = list(range(len(cases)))
+    random.Random(seed).shuffle(order)
+    fold_of = {i: k % folds for k, i in enumerate(order)}
+    held: dict[int, int | None] = {}
+    for f in range(folds):
+        train = [c for i, c in enumerate(cases) if fold_of[i] != f]
+        w = fit(train, start)
+        for i, c in enumerate(cases):
+            if fold_of[i] == f:
+                held[i] = c.rank(w)
+    out: dict[str, dict[str, float]] = {}
+    for name in sorted({c.q["_set"] for c in cases}):
+        ranks = [held[i] for i, c in enumerate(cases) if c.q["_set"] == name]
+        n = len(ranks)
+        out[name] = {"recall@1": sum(r == 1 for r in ranks) / n, "recall@5": sum(bool(r and r <= 5) for r in ranks) / n,
+                     "mrr@10": sum(1 / r for r in ranks if r) / n, "n": n}
+    return out
+
+
+def cases_for(searcher, sets: dict[str, list[dict]], score_mod) -> tuple[list[Case], list[Case]]:
+    """(question cases, keyword cases): typed keyword queries and those derived from questions."""
+    questions, keywords = [], []
+    for name, qs in sets.items():
+        for q in qs:
+            case = Case(searcher, {**q, "_set": name}, score_mod)
+            (keywords if _queries.is_keyword(q["question"]) else questions).append(case)
+    for k in keywords:
+        k.q["_set"] = "keywords-typed"
+    df = _queries.searcher_document_frequency(searcher)
+    for q in _queries.derived_keywords(sets, df):
+        keywords.append(Case(searcher, {**q, "_set": "keywords-derived"}, score_mod))
+    return questions, keywords
+
+
+def report(title: str, figures: dict[str, dict[str, float]]) -> None:
+    for name, m in figures.items():
+        print(f"{title:28} {name:17} r@1={m['recall@1']:.3f} r@5={m['recall@5']:.3f} "
+              f"mrr@10={m['mrr@10']:.3f} n={m['n']}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sets", default="dev,dev2,heldout", help="comma-separated: dev, dev2, heldout or paths")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    searcher = S.Searcher.load(Settings.from_env())
+    score_mod = _eval.scorer()
+    sets = _queries.load([s.strip() for s in args.sets.split(",") if s.strip()])
+    questions, keywords = cases_for(searcher, sets, score_mod)
+    for label, cases, current in (("questions", questions, S.QUESTION_WEIGHTS),
+                                  ("keyword queries", keywords, S.KEYWORD_WEIGHTS)):
+        start = np.array(current, dtype=np.float64)
+        by_set = {}
+        for name in sorted({c.q["_set"] for c in cases}):
+            by_set[name] = metrics([c for c in cases if c.q["_set"] == name], start)
+        report(f"{label}: current weights", by_set)
+        report(f"{label}: cross-validated", cross_validate(cases, start, args.folds, args.seed))
+        w = fit(cases, start)
+        print(f"{label}: fitted on all: " + ", ".join(f"{f}={v:g}" for f, v in zip(S.FEATURES, w)))
+        print(f"{label}: tuple: {tuple(float(x) for x in w)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
