@@ -53,13 +53,14 @@ id = "bureau-sluit"
 actor = "stallingsbureau"
 action = "decide"
 object = "stalling"
-{modality}label = "Het Stallingsbureau sluit stallingen"
+{modality}label = "Het Stallingsbureau {verb}"
 src = [["R10", "1", "Het Stallingsbureau kan stallingen sluiten."]]
 """
-    findings = _lint_with(lint_settings, lint_corpus, statement.format(modality=""))
+    findings = _lint_with(lint_settings, lint_corpus, statement.format(modality="", verb="sluit stallingen"))
     assert _kinds(findings, "bureau-sluit") == {"modality"}
     assert "'kan'" in findings[0].message and findings[0].doc == "BWBR9200001"
-    fixed = _lint_with(lint_settings, lint_corpus, statement.format(modality='modality = "kan"\n'))
+    fixed = _lint_with(lint_settings, lint_corpus,
+                       statement.format(modality='modality = "kan"\n', verb="kan stallingen sluiten"))
     assert fixed == []
 
 
@@ -74,6 +75,36 @@ label = "Het Stallingsbureau kan over extra toezicht besluiten"
 src = [["R10", "1", "Het Stallingsbureau besluit over extra toezicht."]]
 """)
     assert _kinds(findings, "bureau-kan-besluiten") == {"modality"}
+
+
+def test_modality_kan_with_a_label_that_drops_it(lint_settings, lint_corpus):
+    findings = _lint_with(lint_settings, lint_corpus, """
+[[competence]]
+id = "bureau-sluit"
+actor = "stallingsbureau"
+action = "decide"
+object = "stalling"
+modality = "kan"
+label = "Het Stallingsbureau sluit stallingen"
+src = [["R10", "1", "Het Stallingsbureau kan stallingen sluiten."]]
+""")
+    assert _kinds(findings, "bureau-sluit") == {"modality"}
+    assert "label" in findings[0].message
+
+
+def test_unknown_actor_id(lint_settings, lint_corpus):
+    findings = _lint_with(lint_settings, lint_corpus, """
+[[competence]]
+id = "bureau-namens"
+actor = "stallingsbureau"
+action = "decide"
+object = "extra-toezicht"
+on_behalf_of = "minister-test-2010"
+label = "Het Stallingsbureau besluit over extra toezicht"
+src = [["R10", "1", "Het Stallingsbureau besluit over extra toezicht."]]
+""")
+    assert _kinds(findings, "bureau-namens") == {"unknown-id"}
+    assert "minister-test-2010" in findings[0].message
 
 
 def test_modal_verb_of_a_subordinate_clause_is_not_the_statements():

@@ -19,7 +19,12 @@ the misreadings a legal reader notices at once:
   NCTV cited from the 2008 text, which has the NCTb);
 - ``shared-minister``: one minister as actor, mandator or in the condition where the
   quote names a shared or generic one (*de verantwoordelijke bewindspersoon*, *de
-  ministers ... gezamenlijk*).
+  ministers ... gezamenlijk*);
+- ``unknown-id``: an actor, addressee, principal, action, object or domain that names no
+  individual of the ABox (the graph would silently drop the edge).
+
+A ``modality`` of *kan* or *mag* whose label has no modal verb is a finding as well: the
+label is what answers repeat.
 
 A curator who has read the passage and found a finding not to apply records that in
 the statement (``lint_ok = { kind = "reason" }``); the reason is required.
@@ -44,6 +49,7 @@ KINDS: dict[str, str] = {
     "exception": "exception or proviso near the quote, not rendered in the condition",
     "edition-name": "source in an edition where the actor had another name",
     "shared-minister": "one minister where the text names a shared or generic one",
+    "unknown-id": "a field names an actor or concept the ABox does not define",
 }
 
 _MODAL = re.compile(r"\b(kan|kunnen|mag|mogen|kon|konden|mocht|mochten)\b", re.IGNORECASE)
@@ -94,7 +100,7 @@ def lint_curation(curation: Curation, corpus: Any, resolution: Resolution | None
     ctx = _Context(curation, corpus, resolution)
     findings: list[LintFinding] = []
     for owner in ctx.owners():
-        for check in (_modality, _named, _exception, _edition, _shared_minister):
+        for check in (_unknown, _modality, _named, _exception, _edition, _shared_minister):
             findings += [f for f in check(ctx, owner) if f.kind not in owner.ok]
     return findings
 
@@ -113,6 +119,7 @@ class _Context:
         self.corpus = corpus
         self.resolution = resolution
         self.actors = {a.id: a for a in curation.actors}
+        self.competences = {c.id: c for c in curation.competences}
         self._names = _NameFinder(curation)
         self._mentioned: dict[tuple[str, str], set[str]] = {}
         self.ministers = {a.id for a in curation.actors if a.type == "Functionary" and a.nl.lower().startswith("minister van")}
@@ -237,8 +244,22 @@ def main_clause_modals(text: str) -> list[str]:
     return out
 
 
+def _unknown(ctx: _Context, owner: _Owner) -> list[LintFinding]:
+    known = ctx.curation.actor_ids | ctx.curation.concept_ids
+    named = {"actor/addressee/principal": owner.parties}
+    if owner.kind == "competence":
+        c = ctx.competences[owner.id]
+        named["action/object/domain"] = tuple(x for x in (c.action, c.object, c.domain) if x)
+    return [_finding("unknown-id", owner, f"{field} {x!r} is not defined in the ABox")
+            for field, ids in named.items() for x in ids if x not in known]
+
+
 def _modality(ctx: _Context, owner: _Owner) -> list[LintFinding]:
-    if owner.kind != "competence" or owner.modality:
+    if owner.kind != "competence":
+        return []
+    if owner.modality:
+        if owner.modality in ("kan", "mag") and not main_clause_modals(owner.label):
+            return [_finding("modality", owner, f"modality {owner.modality!r}, but the label has no modal verb: {owner.label}")]
         return []
     if main_clause_modals(owner.label):
         return [_finding("modality", owner, f"label says {main_clause_modals(owner.label)[0]!r}: {owner.label}")]
