@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kennis.errors import NotFoundError
 from kennis.graph.abox import Curation, Resolution, SourceSpec, norm_text, resolve_sources
 from kennis.graph.assemble import MentionLinker, lexicon_from_curation
 from kennis.graph.vocab import actor_iri
@@ -174,6 +175,16 @@ class _Context:
                                 found |= ids
             self._mentioned[key] = found
         return self._mentioned[key]
+
+    def unit_texts(self, doc: str, ref: str) -> list[str]:
+        """The texts of a cited unit in every version held (none when it is not in the corpus)."""
+        out = []
+        for version in sorted({pv.version for pv in self.corpus.versions.values() if pv.doc == doc}):
+            try:
+                out += [p.text for p in self.corpus.unit(doc, ref, version)]
+            except NotFoundError:
+                continue
+        return out
 
     def context_of(self, owner: str, quote: str) -> str:
         """The sentence(s) holding the quote plus the next sentence, from its passage."""
@@ -336,6 +347,14 @@ def _shared_minister(ctx: _Context, owner: _Owner) -> list[LintFinding]:
             if m and not names_minister:
                 findings.append(_finding("shared-minister", owner,
                                          f"{actor!r}, but the quote says {m.group(1)!r}: \u201c{_short(s.quote)}\u201d", s))
+                break
+    if owner.kind == "competence" and set(owner.actors) & ctx.ministers and not _GENERIC_MINISTER.search(owner.condition):
+        # the legal basis itself may give the power to ministers jointly (Wiv 2002, art. 6)
+        for doc, ref in ctx.competences[owner.id].legal_basis:
+            m = next((m for text in ctx.unit_texts(doc, ref) if (m := _GENERIC_MINISTER.search(text))), None)
+            if m:
+                findings.append(LintFinding("shared-minister", owner.id,
+                                            f"one minister, but the legal basis {doc} {ref} says {m.group(1)!r}", doc, ref))
                 break
     named_in_condition = {i for _s, _e, ids in ctx.names(owner.condition) for i in ids} & ctx.ministers
     if named_in_condition and not _GENERIC_MINISTER.search(owner.condition):
