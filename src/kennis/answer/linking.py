@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+import numpy as np
+
 from kennis.index.text import fold, is_abbreviation_form, stem, stopwords
 
 _WORD = re.compile(r"\w+(?:[.\-]\w+)*")
@@ -67,6 +69,19 @@ def _typo_budget(word: str) -> int:
     return 0 if len(word) < 6 else 1 if len(word) < 11 else 2
 
 
+_BINS = 64
+
+
+def _histogram(word: str) -> np.ndarray:
+    """Character counts in hashed bins. One edit changes the counts by at most 2 in L1, and
+    merging characters into bins only lowers the L1, so ``L1 > 2 * limit`` rules a pair out
+    without computing its edit distance."""
+    h = np.zeros(_BINS, dtype=np.int16)
+    for ch in word:
+        h[ord(ch) % _BINS] += 1
+    return h
+
+
 @dataclass(frozen=True)
 class _Form:
     entry: LexEntry
@@ -103,6 +118,28 @@ class EntityLinker:
                 form = _Form(e, surface, tuple(_norm(w) for w in words), folded, short_abbr)
                 self._forms.append(form)
                 self._by_first.setdefault(form.tokens[0], []).append(form)
+        # Typo candidates for a word are looked up against every form; the bounds below
+        # (length, character counts) skip the pairs that cannot be within the budget, and
+        # each word's answer is remembered (the same words recur in every text linked).
+        self._loose = [f for f in self._forms if not f.case_sensitive]
+        self._loose_len = np.array([len(f.folded[0]) for f in self._loose], dtype=np.int16)
+        self._loose_budget = np.array([_typo_budget(f.folded[0]) for f in self._loose], dtype=np.int16)
+        self._loose_hist = (np.stack([_histogram(f.folded[0]) for f in self._loose]) if self._loose
+                            else np.zeros((0, _BINS), dtype=np.int16))
+        self._typo_memo: dict[str, tuple[_Form, ...]] = {}
+
+    def _typo_forms(self, word: str) -> list[_Form]:
+        """The forms (not case-sensitive) whose first word is within its typo budget of ``word``."""
+        hit = self._typo_memo.get(word)
+        if hit is None:
+            possible = (np.abs(self._loose_len - len(word)) <= self._loose_budget) & (
+                np.abs(self._loose_hist - _histogram(word)).sum(axis=1) <= 2 * self._loose_budget)
+            hit = tuple(f for f, ok in zip(self._loose, possible.tolist())
+                        if ok and edit_distance_at_most(word, f.folded[0], _typo_budget(f.folded[0])))
+            if len(self._typo_memo) > 100_000:
+                self._typo_memo.clear()
+            self._typo_memo[word] = hit
+        return list(hit)
 
     def link(self, text: str) -> list[Mention]:
         stops = stopwords()
@@ -114,10 +151,7 @@ class EntityLinker:
             forms = list(self._by_first.get(stems[i], ()))
             exact_first = True
             if not forms and _typo_budget(folded[i]):
-                forms = [
-                    f for f in self._forms
-                    if not f.case_sensitive and edit_distance_at_most(folded[i], f.folded[0], _typo_budget(f.folded[0]))
-                ]
+                forms = self._typo_forms(folded[i])
                 exact_first = False
             for f in forms:
                 n = len(f.tokens)
