@@ -57,7 +57,7 @@ CUES: tuple[Cue, ...] = (
     _cue("is belast met", r"\b(?:is|zijn|wordt|worden)\s+(?:\w+\s+)?belast met\b", "responsible"),
     _cue("beslist over", r"\b(?:beslist|beslissen|besluit|besluiten|neemt (?:een |het )?besluit)", "decide"),
     _cue("is bevoegd", r"\b(?:is|zijn)\s+(?:\w+\s+)?bevoegd\b", None),
-    _cue("stelt … op", r"\b(?:stelt|stellen)\b[^.;]{0,80}?\bop\b", "draw-up"),
+    _cue("stelt … op", r"\b(?:stelt|stellen)\b(?:(?!\bvast\b)[^.;]){0,80}?\bop\b", "draw-up"),
     _cue("voert … uit", r"\b(?:voert|voeren)\b[^.;]{0,80}?\buit\b", "execute"),
     _cue("onder voorzitterschap van X", r"\bonder (?:het )?voorzitterschap van\b", "chair", actor_after=True),
     _cue("wordt voorgezeten door X", r"\b(?:wordt|worden) voorgezeten door\b", "chair", actor_after=True),
@@ -198,6 +198,8 @@ class Proposer:
                 # not of a noun ("bewaking door de politie")
                 if cue.name == "door de X" and not _PASSIVE.search(sentence, 0, m.start()):
                     continue
+                if _DETERMINER.search(sentence, 0, m.start()):
+                    continue  # a noun ("het besluit", "de verantwoordelijkheid"), not the verb
                 action = cue.action or self._verb_action(folded, keys, words, m.start())
                 if action is None:
                     continue
@@ -303,6 +305,7 @@ def _coordinated(sentence: str, candidates: list[Mention], group: list[Mention])
     return group
 
 
+_DETERMINER = re.compile(r"\b(?:de|het|een|dit|deze|zijn|haar|hun|geen|elk|ieder)\s+$", re.I)
 #: A subject stands within this many words of the start of its clause ("De nieuwe X").
 _SUBJECT_LEAD = 3
 _SUBORDINATE = re.compile(r"^\W*(?:als|indien|wanneer|zodra|nadat|voordat|omdat|hoewel|tenzij|mits|"
@@ -321,8 +324,23 @@ def _verb_position(cue: ActionCue, folded: list[str], keys: list[str]) -> int | 
         return None
     for i, k in enumerate(keys):
         if k.startswith(cue.verb) or (len(cue.verb) >= 4 and cue.verb in k):
-            return i
+            if cue.particle is None or _particle_of(cue.particle, folded, i):
+                return i
     return None
+
+
+#: How many words a separated particle may stand after its verb ("stelt … de analyse … op").
+_PARTICLE_REACH = 12
+
+
+def _particle_of(particle: str, folded: list[str], i: int) -> bool:
+    """The verb at ``i`` carries ``particle``: fused ("opstellen", "opgesteld") or after it.
+
+    A particle before a separate verb belongs to something else ("op de hoogte te stellen").
+    """
+    if folded[i].startswith(particle) or particle in folded[i + 1: i + 1 + _PARTICLE_REACH]:
+        return True
+    return i >= 2 and folded[i - 1] == "te" and folded[i - 2] == particle  # "op te stellen"
 
 
 def _actor_type(words: list[str]) -> str:
