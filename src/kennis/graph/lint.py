@@ -235,9 +235,16 @@ class _NameFinder:
         return re.compile(rf"(?<![\w&-])({alts}){suffix}(?![\w&])", flags)
 
     def spans(self, text: str) -> list[tuple[int, int, set[str]]]:
-        out = [(m.start(), m.end(), table.get(key(m.group(1)), set()))
-               for pattern, table, key in self._re if pattern for m in pattern.finditer(text)]
-        return sorted(out, key=lambda s: s[0])
+        found = sorted(((m.start(), m.end(), table.get(key(m.group(1)), set()))
+                        for pattern, table, key in self._re if pattern for m in pattern.finditer(text)),
+                       key=lambda s: (s[0], -s[1]))
+        # the two patterns overlap ("BB&C" inside "beleidsmedewerker BB&C"): keep the longest
+        out: list[tuple[int, int, set[str]]] = []
+        for span in found:
+            if out and span[1] <= out[-1][1]:
+                continue
+            out.append(span)
+        return out
 
 
 def _finding(kind: str, owner: _Owner, message: str, src: SourceSpec | None = None) -> LintFinding:
