@@ -57,6 +57,10 @@ CUES: tuple[Cue, ...] = (
     _cue("is belast met", r"\b(?:is|zijn|wordt|worden)\s+(?:\w+\s+)?belast met\b", "responsible"),
     _cue("beslist over", r"\b(?:beslist|beslissen|besluit|besluiten|neemt (?:een |het )?besluit)", "decide"),
     _cue("is bevoegd", r"\b(?:is|zijn)\s+(?:\w+\s+)?bevoegd\b", None),
+    _cue("geeft opdracht", r"\b(?:geeft|geven|verstrekt|verstrekken|verleent|verlenen)\b[^.;]{0,30}?\bopdracht\b"
+         r"|\bopdracht\b[^.;]{0,30}?\b(?:geeft|geven|gegeven|verstrekt|verstrekken|verleend)\b", "order"),
+    _cue("geeft advies", r"\b(?:geeft|geven|brengt|brengen)\b[^.;]{0,40}?\badvies\b|\badviseert\b|\badviseren\b",
+         "advise"),
     _cue("stelt … op", r"\b(?:stelt|stellen)\b(?:(?!\bvast\b)[^.;]){0,80}?\bop\b", "draw-up"),
     _cue("voert … uit", r"\b(?:voert|voeren)\b[^.;]{0,80}?\buit\b", "execute"),
     _cue("onder voorzitterschap van X", r"\bonder (?:het )?voorzitterschap van\b", "chair", actor_after=True),
