@@ -6,6 +6,7 @@ ingest (corpus) → graph → index → answer → interfaces all speak these ty
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -119,18 +120,17 @@ class Selection(_Record):
         return frozenset(v.id for v in self.versions)
 
     def notices(self) -> list[str]:
-        """One Dutch line for interfaces naming the applicable texts the corpus does not hold."""
+        """One short Dutch line naming the applicable texts that the corpus does not hold."""
         if not self.missing:
             return []
-        names = [
-            d.label + (f" (geldig vanaf {d.valid_from.isoformat()})" if d.valid_from and self.date is None else "")
-            for d in self.missing
-        ]
-        listed = ", ".join(names[:-1]) + (" en " if len(names) > 1 else "") + names[-1]
+        names = [d.label for d in self.missing]
+        # "Circulaire … 2019, 2023 en 2026": a shared leading part is said once
+        common = names[0][: len(os.path.commonprefix(names))].rpartition(" ")[0] if len(names) > 1 else ""
+        tails = [n[len(common):].strip() for n in names] if common else names
+        listed = (common + " " if common else "") + ", ".join(tails[:-1]) + (" en " if len(tails) > 1 else "") + tails[-1]
         if self.date is None:
             many = len(names) > 1
-            return [f"Er {'bestaan nieuwere edities' if many else 'bestaat een nieuwere editie'} waarvan de tekst "
-                    f"niet in het corpus zit: {listed}."]
+            return [f"Er {'zijn nieuwere edities' if many else 'is een nieuwere editie'} zonder tekst in het corpus: {listed}."]
         return [f"Op {self.date.isoformat()} gold ook {listed}; de tekst daarvan zit niet in het corpus."]
 
 
@@ -420,6 +420,16 @@ class ExplanationStep(_Record):
 
 
 @dataclass(frozen=True)
+class PathStep(_Record):
+    """One step of the path a situation is reasoned along: domain → gezag → decision → execution."""
+
+    step: str  # Dutch name of the step: "domein", "gezag", "besluit over maatregelen", "uitvoering"
+    label: str  # what holds at this step, in Dutch ("decentraal domein", the statement)
+    actor: ActorRef | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class Answer(_Record):
     question: str
     answer: str
@@ -431,6 +441,7 @@ class Answer(_Record):
     notices: tuple[str, ...] = ()
     answered: bool = True
     entities: tuple[str, ...] = field(default=())
+    path: tuple[PathStep, ...] = ()
 
 
 # --- curation across editions (kennis.curate) ----------------------------------------------

@@ -12,23 +12,25 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from kennis.answer.actions import ActionMatcher
 from kennis.answer.agents import agents
 from kennis.answer.expect import Expectation, Expecter
-from kennis.answer.kinds import QuestionKind, classify
+from kennis.answer.kinds import QuestionKind, classify, is_situation
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
 from kennis.index.text import Analyzer, fold
+from kennis import ids
 from kennis.models import (
     ActorRef,
     Answer,
     Competence,
     ExplanationStep,
     Hit,
+    PathStep,
     SearchResult,
     Selection,
     Source,
@@ -39,6 +41,19 @@ NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
 MAX_QUESTION_CHARS = 2_000
 _SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
 
+
+#: The domains of the stelsel, the default (where responsibility lies *in beginsel*) first.
+_DOMAINS = ("decentraal-domein", "rijksdomein")
+#: The steps of a situation after its domain, each by the actions (concept ids) that state it.
+_PATH_STEPS = (
+    ("gezag", ("hold-gezag", "responsible")),
+    ("besluit over maatregelen", ("decide", "determine")),
+    ("uitvoering", ("execute",)),
+)
+
+#: Words that make a clause doubt, deny or only propose what it says.
+_HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|verzocht|gevraagd|klopt dat|gerucht"
+                    r"|verhaal|zou|zouden|misschien|wellicht|of)\b", re.IGNORECASE)
 
 _EXCEPTION = re.compile(
     r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief)\b([^.?!;]*)",
@@ -118,9 +133,11 @@ class Answerer:
     def __init__(self, corpus: Corpus, graph: GraphFacts, search: SearchFn, analyzer: Analyzer,
                  vocabulary: Callable[[str], bool], *,
                  embed_query: Callable[[str], Any] | None = None,
-                 vectors: Callable[[Sequence[Competence]], Any] | None = None) -> None:
+                 vectors: Callable[[Sequence[Competence]], Any] | None = None, k: int = 10) -> None:
         """``embed_query`` and ``vectors`` (statement vectors) add meaning-based matching of
-        statements; without them statements are matched by words, entities and search."""
+        statements; without them statements are matched by words, entities and search.
+        ``k``: passages searched per question (``KENNIS_K``)."""
+        self.k = k
         self.corpus = corpus
         self.embed_query = embed_query
         self.search = search
@@ -136,6 +153,13 @@ class Answerer:
         self._actions_cache: dict[str, set[str]] = {}
         self._corpus_idf_default = 1.0
         self.statements = graph.competences()
+        # which domain the graph places a concept in: the one domain of the statements about it
+        seen_in: dict[str, set[str]] = {}
+        for c in self.statements:
+            if c.domain:
+                seen_in.setdefault(c.object, set()).add(c.domain)
+                seen_in.setdefault(c.domain, set()).add(c.domain)
+        self._domain_of = {obj: next(iter(ds)) for obj, ds in seen_in.items() if len(ds) == 1}
         self._vectors = vectors(self.statements) if (vectors and embed_query and self.statements) else None
         # what a statement says in its own fields weighs more than the wider words of its quotes
         self._st_terms = [set(self.analyzer.terms(self._statement_text(c))) for c in self.statements]
@@ -181,7 +205,7 @@ class Answerer:
         # words (and two or more) occur in the texts
         if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms)):
             return self._no_answer(question, kind, day, notices)
-        result = self.search(text, 10, day)
+        result = self.search(text, self.k, day)
         if not result.hits:
             return self._no_answer(question, kind, day, notices)
         if kind is QuestionKind.CHANGE:
@@ -193,10 +217,17 @@ class Answerer:
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
                                      ranked if kind is not QuestionKind.DEFINITION else [])
+        domain = self.situation_domain(text, mentions) if is_situation(text) else ""
+        if domain:
+            # a described case lies in one domain: what the other domain's statements say does not apply
+            other = {self._domain_label(d) for d in _DOMAINS} - {domain}
+            candidates = sorted(
+                (replace(c, score=c.score * 0.8) if c.statement is not None and c.statement.domain in other else c
+                 for c in candidates), key=lambda c: -c.score)
         if not candidates:
             return self._from_passages(question, kind, mentions, result, selection, notices)
         return self._from_candidates(question, kind, expectation, candidates, ranked, mentions, result,
-                                     selection, notices)
+                                     selection, notices, domain)
 
     # --- answering sentences -------------------------------------------------------------------
 
@@ -358,7 +389,7 @@ class Answerer:
     def _from_candidates(self, question: str, kind: QuestionKind, expectation: Expectation,
                          candidates: list[Candidate], ranked: Sequence[ScoredStatement],
                          mentions: Sequence[Mention], result: SearchResult, selection: Selection,
-                         notices: tuple[str, ...]) -> Answer:
+                         notices: tuple[str, ...], domain: str = "") -> Answer:
         best = candidates[0]
         actors: list[ActorRef] = []
         if expectation.about:
@@ -391,7 +422,32 @@ class Answerer:
             parts.append(f"{actors[0].label[:1].upper()}{actors[0].label[1:]}.")
         parts.append(f"Bron: {self._cite(first)}: “{first.quote}”")
         parts.append(self._basis(sources, selection))
+        conflict = self._conflict(best, candidates, selection)
+        if conflict is not None:
+            other, newer = conflict
+            if other.actors and other.actors[0].iri not in {a.iri for a in actors[:1]}:
+                actors = [*actors[:1], other.actors[0], *[a for a in actors[1:] if a.iri != other.actors[0].iri]][:3]
+            other_source = Source(other.doc, other.version, other.ref, other.quote, other.passage, other.title)
+            sources = self._merge_sources([first, other_source], sources[1:])
+            which = "nieuwer" if newer else "ouder"
+            parts.insert(-1, f"Let op: de bronnen verschillen. {self._cite(other_source)} ({which}) noemt "
+                             f"{other.actors[0].label if other.actors else 'een andere actor'}: “{other.quote}”")
+        path: tuple[PathStep, ...] = ()
+        if domain:
+            path = self.situation_path(domain, ranked, selection)
+            if path:
+                parts.insert(-1, "Route: " + " → ".join(
+                    f"{p.step}: {p.actor.label if p.actor else p.label}" for p in path) + ".")
+        newer_word = self._newest_word(actors, question, first, selection)
+        if newer_word is not None:
+            parts.insert(-1, f"Let op: volgens {self._cite(newer_word)}: “{newer_word.quote}”")
+            sources = [*sources[:4], newer_word] if len(sources) >= 4 else [*sources, newer_word]
+            sources = self._merge_sources(sources, [])
         explanation: list[ExplanationStep] = []
+        for step in path:
+            if step.actor is not None and step.source is not None:
+                explanation.append(ExplanationStep(step.source.passage, "kb:statedIn", step.actor.iri,
+                                                   f"{step.step}: {step.label}", step.actor.label))
         if c is not None:
             explanation.append(ExplanationStep(c.iri, "kb:actor", c.actor.iri, c.label or c.action, c.actor.label))
             explanation += [ExplanationStep(c.iri, "kb:statedIn", s.passage, c.label or c.action, f"{s.doc} {s.ref}")
@@ -401,9 +457,110 @@ class Answerer:
                                                    c.actor.label, ""))
         return Answer(
             question=question, answer=" ".join(p for p in parts if p), kind=kind.value,
-            actors=tuple(actors), sources=tuple(sources[:5]), explanation=tuple(explanation),
+            actors=tuple(actors), sources=tuple(sources[:6]), explanation=tuple(explanation),
             date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
+            path=path,
         )
+
+    # --- disagreement, the newest word, situations ---------------------------------------------
+
+    def _valid_from(self, doc: str) -> date | None:
+        return self.corpus.manifest.document(doc).valid_from
+
+    def _conflict(self, best: Candidate, candidates: Sequence[Candidate],
+                  selection: Selection) -> tuple[Candidate, bool] | None:
+        """A near-best source in force, from another document, that gives the same competence
+        (same action on the same object) to another actor; with whether it is the newer one."""
+        c = best.statement
+        if c is None:
+            return None
+        for other in candidates[1:6]:
+            o = other.statement
+            if (o is None or other.score < 0.85 * best.score or other.doc == best.doc
+                    or o.actor.iri == c.actor.iri or (o.action, o.object) != (c.action, c.object)
+                    or (o.domain and c.domain and o.domain != c.domain)):
+                continue
+            mine, theirs = self._valid_from(best.doc), self._valid_from(other.doc)
+            return other, bool(mine and theirs and theirs > mine)
+        return None
+
+    def _newest_word(self, actors: Sequence[ActorRef], question: str, first: Source,
+                     selection: Selection) -> Source | None:
+        """What a newer policy text in force (a letter, a later edition) says on the same actor
+        and topic as the answer, as a verbatim sentence; ``None`` when none speaks of it."""
+        since = self._valid_from(first.doc)
+        if since is None or not actors:
+            return None
+        manifest = self.corpus.manifest
+        newer = {v.doc for v in selection.versions
+                 if v.doc != first.doc and manifest.document(v.doc).kind != "wet"
+                 and (manifest.document(v.doc).valid_from or since) > since}
+        if not newer:
+            return None
+        main, _ = split_exception(question)
+        q_terms = set(self.analyzer.terms(main))
+        q_weight = sum(self._term_idf().get(t, self._corpus_idf_default) for t in q_terms) or 1.0
+        wanted = {a.iri for a in actors[:1]}
+        best: tuple[float, Source] | None = None
+        for p in self.corpus.passages(selection):
+            if p.doc not in newer:
+                continue
+            for sent, terms in self._sentence_terms(p.id, p.text):
+                found = self._agents_cache.get(sent)
+                if found is None:
+                    found = [(a.mention.iri, a.mention.label, a.role, a.prep)
+                             for a in agents(sent, self.linker.link(sent))]
+                    self._agents_cache[sent] = found
+                if not wanted & {f[0] for f in found if f[2] >= 0.5}:
+                    continue
+                overlap = self._overlap(q_terms, terms, q_weight)
+                if overlap >= 0.2 and (best is None or overlap > best[0]):
+                    best = (overlap, Source(p.doc, p.version, p.ref, sent, p.id, p.title))
+        return best[1] if best else None
+
+    def _domain_label(self, local: str) -> str:
+        return self._labels.get(ids.iri("concept", local), local)
+
+    def situation_domain(self, text: str, mentions: Sequence[Mention]) -> str:
+        """The domain a described case lies in: the rijksdomein when the case is said (not
+        doubted, denied or only proposed) to involve what the graph places there (the
+        limitatieve lijst, its categories), otherwise the decentraal domein, where the texts
+        put every case *in beginsel*."""
+        default, central = (self._domain_label(d) for d in _DOMAINS)
+        for m in mentions:
+            if self._domain_of.get(m.label) != central:
+                continue
+            start = max(text.rfind(".", 0, m.start), text.rfind("?", 0, m.start), text.rfind("!", 0, m.start)) + 1
+            ends = [i for i in (text.find(ch, m.end) for ch in ".?!") if i >= 0]
+            sentence = text[start:min(ends) + 1 if ends else len(text)]
+            if not _HEDGE.search(sentence):
+                return central
+        return default
+
+    def situation_path(self, domain: str, ranked: Sequence[ScoredStatement],
+                       selection: Selection) -> tuple[PathStep, ...]:
+        """The path a described case is reasoned along in the graph: its domain, who holds
+        authority (*gezag*) in it, who decides on measures and who executes them; each step is
+        the curated statement in force that best matches the question, with its source."""
+
+        def source_of(c: Competence) -> Source | None:
+            src = next((s for s in c.sources if f"{s.doc}/{s.version}" in selection.version_ids), None)
+            return Source(src.doc, src.version, src.ref, src.quote, src.passage, self._title(src.passage)) if src else None
+
+        in_domain = [st.competence for st in ranked if st.competence.domain == domain and st.score > 0]
+        steps: list[PathStep] = []
+        for name, actions in _PATH_STEPS:
+            pick = None
+            for action in actions:  # the first action of a step that the graph states wins
+                label = self._domain_label(action)
+                pick = next((c for c in in_domain if c.action == label), None)
+                if pick is not None:
+                    break
+            if pick is not None:
+                steps.append(PathStep(name, pick.label or pick.action, self._actor(pick.actor), source_of(pick)))
+        if not steps:
+            return ()
+        return (PathStep("domein", domain, None, steps[0].source), *steps)
 
     # --- statements ----------------------------------------------------------------------------
 

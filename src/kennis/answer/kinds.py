@@ -57,3 +57,15 @@ def classify(question: str) -> QuestionKind:
             if pattern.search(part):
                 return kind
     return QuestionKind.OTHER
+
+
+_FIRST_PERSON = re.compile(r"\b(ik|mij|mijn|me|we|wij|ons|onze)\b")
+
+
+def is_situation(question: str) -> bool:
+    """Does ``question`` describe a case (who is threatened, where, in which role) rather than
+    ask in general? Several sentences, or a first-person account of some length."""
+    text = fold(" ".join(question.split()))
+    words = len(text.split())
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= 3]
+    return (len(sentences) >= 2 and words >= 18) or (bool(_FIRST_PERSON.search(text)) and words >= 12)
