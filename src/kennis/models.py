@@ -131,7 +131,7 @@ class Selection(_Record):
         if self.date is None:
             many = len(names) > 1
             return [f"Er {'zijn nieuwere edities' if many else 'is een nieuwere editie'} zonder tekst in het corpus: {listed}."]
-        return [f"Op {self.date.isoformat()} gold ook {listed}; de tekst daarvan zit niet in het corpus."]
+        return [f"Op {self.date.isoformat()} gold {listed}; de tekst daarvan zit niet in het corpus."]
 
 
 # --- corpus: citation tree -------------------------------------------------------------
