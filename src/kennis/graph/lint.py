@@ -186,11 +186,11 @@ class _Context:
                 continue
         return out
 
-    def context_of(self, owner: str, quote: str) -> str:
+    def context_of(self, owner: str, quote: str, doc: str = "") -> str:
         """The sentence(s) holding the quote plus the next sentence, from its passage."""
         q = norm_text(quote)
         for src in self.resolution.sources.get(owner, []):
-            if src.quote != quote:
+            if src.quote != quote or (doc and src.doc != doc):
                 continue
             passage = self.corpus.passage(src.passage)
             for text in (passage.text, *(fn.text for fn in passage.footnotes)):
@@ -316,7 +316,7 @@ def _exception(ctx: _Context, owner: _Owner) -> list[LintFinding]:
     if owner.kind != "competence" or _EXCEPTION_RENDERED.search(owner.condition):
         return []
     for s in owner.sources:
-        text = ctx.context_of(owner.id, s.quote)
+        text = ctx.context_of(owner.id, s.quote, s.doc)
         m = next((m for m in _EXCEPTION.finditer(text) if not _ADDITIVE.match(text[m.start():])), None)
         if m:
             return [_finding("exception", owner,
