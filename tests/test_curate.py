@@ -232,6 +232,12 @@ def test_cli_carry_propose_review_changes(capsys, monkeypatch, built, tmp_path):
     assert code == 0 and any(json.loads(line)["actor"] == "dsb" for line in out.splitlines())
     code, out, _ = _run(capsys, built, monkeypatch, "graph", "review", "--to", NEW, "--out", str(tmp_path / "r.toml"))
     assert code == 0 and (tmp_path / "r.toml").is_file() and "nieuwe actoren" in out
+    (tmp_path / "r.toml").write_text("# reviewed\n", encoding="utf-8")
+    code, _, err = _run(capsys, built, monkeypatch, "graph", "review", "--to", NEW, "--out", str(tmp_path / "r.toml"))
+    assert code != 0 and "exists" in err and (tmp_path / "r.toml").read_text(encoding="utf-8") == "# reviewed\n"
+    code, _, _ = _run(capsys, built, monkeypatch, "graph", "review", "--to", NEW, "--out", str(tmp_path / "r.toml"),
+                      "--force")
+    assert code == 0 and "[[source]]" in (tmp_path / "r.toml").read_text(encoding="utf-8")
     code, out, _ = _run(capsys, built, monkeypatch, "actor", "havenmeester", "--changes", OLD, NEW)
     assert code == 0 and "3.2" in out and "voorheen" in out
     code, _, err = _run(capsys, built, monkeypatch, "graph", "carry", "--from", OLD, "--to", "BWBR0000000")

@@ -400,7 +400,7 @@ def cmd_graph_propose(args: argparse.Namespace, k: Kennis) -> int:
 def cmd_graph_review(args: argparse.Namespace, k: Kennis) -> int:
     from pathlib import Path
 
-    summary = k.review(args.to_doc, Path(args.out), from_doc=args.from_doc)
+    summary = k.review(args.to_doc, Path(args.out), from_doc=args.from_doc, overwrite=args.force)
     print(f"{summary['out']}: {summary['carried']} overgenomen uit {summary['from']}, "
           f"{summary['actors']} nieuwe actoren, {summary['proposed']} voorgestelde uitspraken "
           f"(alle met status = \"proposed\")")
@@ -555,6 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_doc", required=True, help="the new edition (DOC or DOC/VERSION)")
     p.add_argument("--from", dest="from_doc", help="carry from this edition (default: the one it supersedes)")
     p.add_argument("--out", required=True, help="the TOML file to write (e.g. ontology/abox/review-2015.toml)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(handler=cmd_graph_review)
     p = gsub.add_parser("lint", parents=[common],
                         help="check that the curated statements say what their quotes say (exit 1 on findings)")

@@ -218,9 +218,14 @@ class Kennis:
 
         return propose(self.corpus, load_curation(self.settings.abox_dir), doc)
 
-    def review(self, to_doc: str, out: Path, from_doc: str | None = None) -> dict[str, Any]:
+    def review(self, to_doc: str, out: Path, from_doc: str | None = None, overwrite: bool = False) -> dict[str, Any]:
         """Write a draft ABox file for ``to_doc`` (carried from ``from_doc``, default the edition it
-        supersedes, and proposed statements, all ``status = "proposed"``); return its counts."""
+        supersedes, and proposed statements, all ``status = "proposed"``); return its counts.
+
+        An existing ``out`` is kept unless ``overwrite``: it may hold a reviewer's decisions."""
+        if out.exists() and not overwrite:
+            raise InvalidInputError(f"{out} exists (it may hold a reviewer's decisions)",
+                                    hint="choose another --out, or give --force to replace it")
         from kennis.corpus import atomic_write_text
         from kennis.corpus.corpus import norm_ref
         from kennis.curate.carry import carry, curated_owners, edition_pair
