@@ -74,14 +74,17 @@ class Names:
     def __init__(self, groups: Sequence[dict[str, Any]]) -> None:
         self.groups = [list(g["names"]) for g in groups]
         self.related = [list(g.get("related", ())) for g in groups]
-        patterns: list[tuple[str, int, bool]] = []
+        self._long: dict[str, list[int]] = {}
+        self._short: dict[str, list[int]] = {}
         for gi, ns in enumerate(self.groups):
             for n in ns:
-                short = len(n) <= _CASE_SENSITIVE_LEN
-                patterns.append((n if short else fold(n), gi, short))
-        # Longest first, so that ``Korps landelijke politiediensten`` wins over ``politie``.
-        patterns.sort(key=lambda t: -len(t[0]))
-        self._patterns = [(re.compile(r"(?<!\w)" + re.escape(p) + r"(?!\w)"), gi, short) for p, gi, short in patterns]
+                table, key = (self._short, n) if len(n) <= _CASE_SENSITIVE_LEN else (self._long, fold(n))
+                if gi not in table.setdefault(key, []):
+                    table[key].append(gi)
+        # One alternation each, longest first: at every position the longest name wins
+        # (``Korps landelijke politiediensten`` over ``politie``), and matches never overlap.
+        self._long_rx = _alternation(self._long)
+        self._short_rx = _alternation(self._short)
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -89,21 +92,15 @@ class Names:
     def matches(self, text: str) -> list[int]:
         """Indices of the groups named in ``text``, in order of first mention."""
         low = fold(text)
-        if len(low) != len(text):  # folding changed offsets: match case-sensitive names on the folded text too
-            text = low
-        taken: list[tuple[int, int]] = []
-        found: list[tuple[int, int]] = []
-        for rx, gi, short in self._patterns:
-            for m in rx.finditer(text if short else low):
-                span = (m.start(), m.end())
-                if any(s < span[1] and span[0] < e for s, e in taken):
-                    continue
-                taken.append(span)
-                found.append((span[0], gi))
+        found = [(m.start(), m.end(), self._long[m.group(0)]) for m in self._long_rx.finditer(low)] \
+            if self._long_rx else []
+        if self._short_rx and len(low) == len(text):
+            for m in self._short_rx.finditer(text):
+                if not any(s < m.end() and m.start() < e for s, e, _ in found):
+                    found.append((m.start(), m.end(), self._short[m.group(0)]))
         out: list[int] = []
-        for _, gi in sorted(found):
-            if gi not in out:
-                out.append(gi)
+        for _, _, gis in sorted(found, key=lambda f: f[0]):
+            out.extend(gi for gi in gis if gi not in out)
         return out
 
     def expand(self, text: str) -> NameExpansion:
@@ -122,3 +119,10 @@ class Names:
 
 def _mentions(folded_text: str, folded_name: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(folded_name) + r"(?!\w)", folded_text) is not None
+
+
+def _alternation(names: dict[str, list[int]]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    alts = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)")

@@ -136,6 +136,8 @@ class Searcher:
         self._embedder = embedder
         self._dense = None
         self._sentence_vectors: np.ndarray | None = None
+        self._segments: dict[int, tuple] = {}
+        self.unit_of_sentence = self.unit_of_row[self.sentence_rows]
         self._lock = threading.Lock()
         self._masks: dict[tuple, tuple[np.ndarray, np.ndarray, tuple[str, ...]]] = {}
         self._selectors: dict[int, tuple] = {}
@@ -306,8 +308,18 @@ class Searcher:
 
     def _unit_max(self, values: np.ndarray, unit_of: np.ndarray, fill: float = 0.0) -> np.ndarray:
         """Per unit, the best of ``values`` over its rows (or sentences)."""
+        key = id(unit_of)
+        seg = self._segments.get(key)
+        if seg is None or seg[0] is not unit_of:
+            order = np.argsort(unit_of, kind="stable")
+            owners = unit_of[order]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+            seg = (unit_of, order, starts, owners[starts] if len(owners) else owners)
+            self._segments[key] = seg
+        _, order, starts, present = seg
         out = np.full(len(self.units), fill, dtype=np.float64)
-        np.maximum.at(out, unit_of, values.astype(np.float64))
+        if len(order):
+            out[present] = np.maximum.reduceat(values[order].astype(np.float64), starts)
         return out
 
     def features(self, query: str, opts: SearchOptions | None = None) -> tuple[QueryTerms, np.ndarray, np.ndarray, dict]:
@@ -325,19 +337,20 @@ class Searcher:
         if lexical:
             row_lex = np.where(row_mask, self._bm25(self.bm25_passages, q.groups), 0.0)
             details["row_lex"] = row_lex
-            cols = [("unit", np.where(unit_mask, self._bm25(self.bm25_units, q.groups), 0.0)),
+            unit_lex, coverage = self._unit_bm25_and_coverage(q)
+            cols = [("unit", np.where(unit_mask, unit_lex, 0.0)),
                     ("passage", self._unit_max(row_lex, self.unit_of_row))]
             if self.bm25_sentences is not None:
                 sent = self._bm25(self.bm25_sentences, q.groups)
                 sent = np.where(row_mask[self.sentence_rows], sent, 0.0)
-                cols.append(("sentence", self._unit_max(sent, self.unit_of_row[self.sentence_rows])))
+                cols.append(("sentence", self._unit_max(sent, self.unit_of_sentence)))
             if self.bm25_headings is not None:
                 cols.append(("heading", np.where(unit_mask, self._bm25(self.bm25_headings, q.groups), 0.0)))
             for name, v in cols:
                 top = v[allowed].max() if len(allowed) else 0.0
                 if top > 0:
                     feats[:, FEATURES.index(name)] = v / top
-            feats[:, FEATURES.index("coverage")] = self._coverage(q, unit_mask)
+            feats[:, FEATURES.index("coverage")] = coverage
         if opts.mode in ("fused", "dense"):
             qv = self.embedder.embed_queries([self.abbreviations.inline(text)])
             row_dense = self._dense_scores(qv, row_mask)
@@ -346,8 +359,10 @@ class Searcher:
                                              self.unit_of_row, fill=-1.0))]
             vectors = self.sentence_vectors
             if vectors is not None and len(vectors):
-                sims = np.where(row_mask[self.sentence_rows], vectors @ qv[0], -1.0)
-                cols.append(("dense_sentence", self._unit_max(sims, self.unit_of_row[self.sentence_rows], fill=-1.0)))
+                # einsum, not BLAS: a matrix-vector product this small is slower on BLAS
+                # threads that compete with the other requests for the cores.
+                sims = np.where(row_mask[self.sentence_rows], np.einsum("ij,j->i", vectors, qv[0]), -1.0)
+                cols.append(("dense_sentence", self._unit_max(sims, self.unit_of_sentence, fill=-1.0)))
             for name, best in cols:
                 ranked = np.sort(best[allowed])[::-1]
                 if len(ranked):
@@ -358,20 +373,27 @@ class Searcher:
             feats[:, FEATURES.index("law")] = self._is_law
         return q, allowed, feats[allowed], details
 
-    def _coverage(self, q: QueryTerms, unit_mask: np.ndarray) -> np.ndarray:
-        """Share of the query's own distinct terms (by idf) that occur in each unit."""
+    def _unit_bm25_and_coverage(self, q: QueryTerms) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of every unit (as :meth:`_bm25`), and the share of the query's own distinct
+        terms (by idf) that occur in it, from the same per-term scores."""
         retriever = self.bm25_units
         n = retriever.scores["num_docs"]
+        scores = np.zeros(n, dtype=np.float64)
+        covered = np.zeros(n, dtype=np.float64)
+        own = set(q.terms)
         total = 0.0
-        out = np.zeros(n, dtype=np.float64)
-        for t in dict.fromkeys(q.terms):
-            if t not in retriever.vocab_dict:
-                continue
-            present = retriever.get_scores([t]) > 0
-            idf = float(np.log(1 + n / max(1, int(present.sum()))))
-            out += idf * present
-            total += idf
-        return out / total if total else out
+        for weight, group in q.groups:
+            for t in dict.fromkeys(group):
+                if t not in retriever.vocab_dict:
+                    continue
+                st = retriever.get_scores([t])
+                scores += weight * st * group.count(t)
+                if t in own and weight == 1.0:
+                    present = st > 0
+                    idf = float(np.log(1 + n / max(1, int(present.sum()))))
+                    covered += idf * present
+                    total += idf
+        return scores, (covered / total if total else covered)
 
     def _weights(self, q: QueryTerms, mode: Mode) -> np.ndarray:
         w = np.array(KEYWORD_WEIGHTS if q.keyword else QUESTION_WEIGHTS, dtype=np.float64)

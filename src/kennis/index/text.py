@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Mapping, Sequence
 
 # bm25s's Dutch list plus question and filler words that users type but that say
@@ -239,12 +239,22 @@ class Abbreviations:
                 entries.setdefault(k, v)
         return cls(entries)
 
-    @property
+    @cached_property
     def folded(self) -> dict[str, str]:
         """Folded abbreviation → meaning; ambiguous folded keys keep the first."""
         out: dict[str, str] = {}
         for k, v in self.entries.items():
             out.setdefault(fold(k), v)
+        return out
+
+    @cached_property
+    def _meaning_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        # Folded and compiled once: every query is matched against all meanings.
+        out = []
+        for k, v in self.entries.items():
+            mv = fold(v)
+            if len(mv) >= 6:
+                out.append((k, re.compile(r"\b" + re.escape(mv) + r"\b")))
         return out
 
     def expand(self, text: str, *, case_sensitive_short: bool = True) -> list[str]:
@@ -295,12 +305,7 @@ class Abbreviations:
     def abbreviations_of(self, text: str) -> list[str]:
         """Abbreviations whose meaning is written out in ``text`` (the reverse direction)."""
         low = fold(text)
-        out = []
-        for k, v in self.entries.items():
-            mv = fold(v)
-            if len(mv) >= 6 and re.search(r"\b" + re.escape(mv) + r"\b", low):
-                out.append(k)
-        return out
+        return [k for k, rx in self._meaning_patterns if rx.search(low)]
 
 
 # --- snippets ----------------------------------------------------------------------------
