@@ -261,3 +261,15 @@ def test_api_actor_changes(built):
         assert client.get("/api/actors/havenmeester/changes", params={"from": OLD, "to": "XX"}).status_code == 404
         assert client.get("/api/actors/niemand/changes", params={"from": OLD, "to": NEW}).status_code == 404
         assert client.get("/api/actors/havenmeester", params={}).status_code == 200  # the card route still answers
+
+
+def test_curate_sits_below_the_interfaces_and_loads_no_model():
+    import subprocess
+    import sys
+
+    code = ("import sys, kennis.curate.align, kennis.curate.carry, kennis.curate.propose, kennis.curate.review, "
+            "kennis.curate.changes\n"
+            "bad = [m for m in ('torch', 'faiss', 'kennis.service', 'kennis.cli', 'kennis.api', 'kennis.ui', "
+            "'kennis.answer.compose') if m in sys.modules]\n"
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
