@@ -1,4 +1,5 @@
-"""``kennis sparql``: the W3C result formats of the endpoint, and the same killable executor."""
+"""The command line on the fixture knowledge base: ``kennis sparql`` (the endpoint's W3C result
+formats, the same killable executor), settings honoured, ``kennis actor --list``."""
 
 from __future__ import annotations
 
@@ -58,3 +59,24 @@ def test_row_cap_while_streaming(built_kennis: Kennis, monkeypatch: pytest.Monke
     monkeypatch.setenv("KENNIS_MAX_RESULT_ROWS", "3")
     code, out, err = _run(built_kennis, monkeypatch, capsys, "sparql", "SELECT * WHERE { ?s ?p ?o }")
     assert code != 0 and out == "" and "more than 3 rows" in err
+
+
+def test_search_k_defaults_to_the_setting(built_kennis: Kennis, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("KENNIS_K", "1")
+    code, out, _ = _run(built_kennis, monkeypatch, capsys, "search", "toezicht stallingen", "--json")
+    assert code == 0 and len(json.loads(out)["results"]) == 1
+    code, out, _ = _run(built_kennis, monkeypatch, capsys, "search", "toezicht stallingen", "--json", "--k", "3")
+    assert len(json.loads(out)["results"]) == 3
+
+
+def test_actor_list_as_the_hint_says(built_kennis: Kennis, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(built_kennis, monkeypatch, capsys, "actor", "xyzzy")
+    assert code != 0 and "kennis actor --list" in err
+    code, out, _ = _run(built_kennis, monkeypatch, capsys, "actor", "--list")
+    assert code == 0
+    assert out.splitlines() == [*(a.label + (f" ({', '.join(a.alt_labels)})" if a.alt_labels else "")
+                                  for a in built_kennis.actors()), f"({len(built_kennis.actors())} actoren)"]
+    code, out, _ = _run(built_kennis, monkeypatch, capsys, "actor", "--list", "SC", "--json")
+    assert [a["label"] for a in json.loads(out)] == ["stallingscoördinator"]

@@ -172,6 +172,11 @@ def test_reasoner_infers_mandate_chain(corpus, settings, tmp_path):
         "<https://w3id.org/kennis/id/actor/minister-test> }"
     )
     assert actor_card(store, "SC").acts_on_behalf_of
+    # kb:actsOnBehalfOf ⊑ prov:actedOnBehalfOf, materialised: a PROV-aware client finds every delegation
+    prov = "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX kb: <https://w3id.org/kennis/def#> "
+    assert store.ask(prov + "ASK { <https://w3id.org/kennis/id/actor/sc> prov:actedOnBehalfOf "
+                     "<https://w3id.org/kennis/id/actor/minister-test> }")
+    assert not store.ask(prov + "ASK { ?a kb:actsOnBehalfOf ?b FILTER NOT EXISTS { ?a prov:actedOnBehalfOf ?b } }")
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from kennis.config import Settings
 from kennis.errors import KennisError
+from kennis.format import actor_display, citation, cite_ref, competence_text
 from kennis.progress import Progress
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -207,7 +208,7 @@ def cmd_search(args: argparse.Namespace, k: Kennis) -> int:
         print("Geen resultaten.")
     for i, h in enumerate(result.hits, 1):
         label = k.manifest.document(h.doc).label
-        print(f"{i:>2}. {label} — {h.ref or 'gehele tekst'} (versie {h.version})  score {h.score:.4f}")
+        print(f"{i:>2}. {label} — {cite_ref(h.ref)} (versie {h.version})  score {h.score:.4f}")
         print(f"    {h.title}")
         print(f"    {h.snippet or h.text[:240]}")
         if h.url:
@@ -240,13 +241,13 @@ def cmd_ask(args: argparse.Namespace, k: Kennis) -> int:
     if answer.actors:
         print()
         print("Actor(en): " + "; ".join(
-            a.label + (f" ({', '.join(a.alt_labels)})" if a.alt_labels else "") for a in answer.actors))
+            actor_display(a, limit=None) for a in answer.actors))
     if answer.sources:
         print()
         print("Bronnen:")
         for i, src in enumerate(answer.sources, 1):
             label = k.manifest.document(src.doc).label
-            print(f"  {i}. {label}, {src.ref or 'gehele tekst'} (versie {src.version})")
+            print(f"  {i}. {citation(label, src.version, src.ref)}")
             print(f"     “{src.quote}”")
             if src.url:
                 print(f"     {src.url}")
@@ -264,13 +265,24 @@ def cmd_ask(args: argparse.Namespace, k: Kennis) -> int:
 
 
 def cmd_actor(args: argparse.Namespace, k: Kennis) -> int:
+    if args.list:
+        actors = k.actors(args.name)
+        if args.json:
+            _print_json([a.to_dict() for a in actors])
+            return 0
+        for a in actors:
+            print(actor_display(a, limit=None))
+        print(f"({len(actors)} actoren)")
+        return 0
+    if not args.name:
+        raise_usage("actor needs a name or abbreviation, or --list")
     if args.changes:
         return _print_actor_changes(args, k)
     card = k.actor(args.name, date=args.date)
     if args.json:
         _print_json(card.to_dict())
         return 0
-    print(f"{card.label}" + (f" ({', '.join(card.alt_labels)})" if card.alt_labels else ""))
+    print(actor_display(card, limit=None))
     if card.label_en:
         print(f"  en: {card.label_en}")
     if card.definition:
@@ -286,7 +298,7 @@ def cmd_actor(args: argparse.Namespace, k: Kennis) -> int:
         print()
         print(f"[{domain}]")
         for c in comps:
-            print(f"  - {c.label or (c.action + ' ' + c.object)}")
+            print(f"  - {competence_text(c)}")
             if c.condition:
                 print(f"    voorwaarde: {c.condition}")
             if c.legal_basis:
@@ -496,7 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", parents=[common], help="search the passages that govern a question")
     p.add_argument("query", nargs="?", help="question or a few words, in Dutch")
-    p.add_argument("--k", type=int, default=10, help="number of results (default 10)")
+    p.add_argument("--k", type=int, default=None, help="number of results (default: KENNIS_K, 10)")
     p.add_argument("--date", help="search the texts in force on this date (YYYY-MM-DD)")
     p.add_argument("--doc", help="only this document (manifest id)")
     p.add_argument("--kind", help="only this kind of document (circulaire, wet, aanwijzing...)")
@@ -515,7 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_ask)
 
     p = sub.add_parser("actor", parents=[common], help="an actor card: labels, hierarchy, mandates, competences")
-    p.add_argument("name", help="label or abbreviation (case-insensitive), e.g. HOvJ")
+    p.add_argument("name", nargs="?", help="label or abbreviation (case-insensitive), e.g. HOvJ")
+    p.add_argument("--list", action="store_true",
+                   help="list the actors (those whose label or abbreviation contains NAME, if given)")
     p.add_argument("--date", help="as the regulations stood on this date")
     p.add_argument("--changes", nargs=2, metavar=("FROM", "TO"),
                    help="what changed for the actor between two editions (DOC or DOC/VERSION, older first)")

@@ -27,8 +27,8 @@ def citation(doc_label: str, version: str, ref: str) -> str:
     return f"{doc_label}, {cite_ref(ref)} (versie {version})"
 
 
-def actor_display(actor: ActorRef | ActorCard, limit: int = 3) -> str:
-    """``hoofdofficier van justitie (HOvJ)``: the label with (up to ``limit``) abbreviations."""
+def actor_display(actor: ActorRef | ActorCard, limit: int | None = 3) -> str:
+    """``hoofdofficier van justitie (HOvJ)``: the label with (up to ``limit``, None: all) abbreviations."""
     alts = [a for a in actor.alt_labels if a and a.lower() != actor.label.lower()]
     return f"{actor.label} ({', '.join(alts[:limit])})" if alts else actor.label
 

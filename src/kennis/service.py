@@ -349,7 +349,7 @@ class Kennis:
             return statement_vectors(competences, settings, lambda: searcher.embedder)
 
         return Answerer(self.corpus, StoreFacts(self.store), search, searcher.analyzer, vocab.__contains__,
-                        embed_query=embed_query, vectors=vectors)
+                        embed_query=embed_query, vectors=vectors, k=self.settings.k)
 
     def ask(self, question: str, date: date | str | None = None) -> Answer:
         """A Dutch answer naming the competent actor(s), with the passages it rests on."""

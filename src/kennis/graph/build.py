@@ -67,6 +67,9 @@ def build_graph(
         from kennis.graph.reason import reason
 
         inferred = reason(tbox, abox)
+    from kennis.graph.reason import super_property_entailments
+
+    inferred += super_property_entailments(tbox, abox, inferred)
     step("graph: linking passages to actors and concepts")
     linker = MentionLinker(lexicon_from_curation(curation, for_linking=True))
     cgraph = corpus_graph(corpus, linker)

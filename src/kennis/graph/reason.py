@@ -77,6 +77,39 @@ def reason(tbox: Graph, abox: Graph) -> Graph:
     return inferred
 
 
+def super_property_entailments(tbox: Graph, *graphs: Graph) -> Graph:
+    """``(s q o)`` for every ``(s p o)`` of ``graphs`` with ``p ⊑ q`` in ``tbox`` (RDFS rule rdfs7),
+    where not already stated.
+
+    A client that knows only a reused vocabulary must find what our sub-properties say:
+    every ``kb:actsOnBehalfOf`` is a ``prov:actedOnBehalfOf``, every ``kb:statedIn`` a
+    ``prov:wasDerivedFrom``. HermiT does not return all of these, so they are added here.
+    """
+    direct: dict[URIRef, set[URIRef]] = {}
+    for p, sup in tbox.subject_objects(RDFS.subPropertyOf):
+        if isinstance(p, URIRef) and isinstance(sup, URIRef) and p != sup:
+            direct.setdefault(p, set()).add(sup)
+
+    def supers(prop: URIRef) -> set[URIRef]:
+        seen: set[URIRef] = set()
+        todo = [prop]
+        while todo:
+            for sup in direct.get(todo.pop(), ()):
+                if sup not in seen and sup != prop:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    closure = {p: supers(p) for p in direct}
+    out = Graph()
+    for g in graphs:
+        for s, p, o in g:
+            for q in closure.get(p, ()):  # type: ignore[call-overload]
+                if not any((s, q, o) in other for other in graphs):
+                    out.add((s, q, o))
+    return out
+
+
 def _short(node: object) -> str:
     text = str(node)
     if text.startswith(ids.ID_BASE):
