@@ -102,3 +102,46 @@ def test_dated_question_answers_from_the_edition_then(kennis) -> None:
     answer = kennis.ask("Wie besliste of iemand tijdelijk op de limitatieve lijst werd geplaatst?", date="2010-01-01")
     assert answer.actors[0].label.startswith("Nationaal Coördinator Terrorismebestrijding")
     assert {s.doc for s in answer.sources} <= {v.doc for v in kennis.select("2010-01-01").versions}
+
+
+#: Search figures measured on the shipped corpus with the real model (bench/bench_search.py,
+#: kennis row) minus 0.03: a change of method that loses more than that on either set fails.
+SEARCH_FLOORS = {
+    "dev": {"recall@1": 0.938 - 0.03, "recall@5": 1.000 - 0.03, "mrr@10": 0.964 - 0.03},
+    "dev2": {"recall@1": 0.812 - 0.03, "recall@5": 0.896 - 0.03, "mrr@10": 0.858 - 0.03},
+}
+
+
+def _search_figures(kennis, score, questions) -> dict[str, float]:
+    r1 = r5 = mrr = 0.0
+    for q in questions:
+        hits = [h.to_dict() for h in kennis.search(q["question"], k=10, date=q.get("date")).hits]
+        first = next((i for i, h in enumerate(hits, 1) if score.hit(h, q["gold"])), None)
+        r1 += first == 1
+        r5 += bool(first and first <= 5)
+        mrr += 1 / first if first else 0
+    n = len(questions)
+    return {"recall@1": r1 / n, "recall@5": r5 / n, "mrr@10": mrr / n}
+
+
+@pytest.mark.parametrize("name", sorted(SEARCH_FLOORS))
+def test_search_quality_floors(kennis, score, name: str) -> None:
+    got = _search_figures(kennis, score, _questions(EVAL / f"{name}.jsonl"))
+    low = {k: round(v, 3) for k, v in got.items() if v < SEARCH_FLOORS[name][k] - 1e-9}
+    assert not low, (name, got)
+
+
+def test_search_reads_only_the_texts_in_force(kennis) -> None:
+    """Dated questions get only versions in force on their date; undated ones never a
+    superseded edition (every question of dev and dev2)."""
+    manifest = kennis.manifest
+    superseded = {d.supersedes for d in manifest.documents.values() if d.supersedes and d.has_text}
+    questions = _questions(EVAL / "dev.jsonl") + _questions(EVAL / "dev2.jsonl")
+    assert any(q.get("date") for q in questions) and any(not q.get("date") for q in questions)
+    for q in questions:
+        hits = kennis.search(q["question"], k=10, date=q.get("date")).hits
+        assert hits, q["id"]
+        allowed = set(kennis.select(q.get("date")).version_ids)
+        assert {f"{h.doc}/{h.version}" for h in hits} <= allowed, q["id"]
+        if not q.get("date"):
+            assert not {h.doc for h in hits} & superseded, q["id"]
