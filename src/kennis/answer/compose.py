@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
@@ -96,6 +96,23 @@ class Candidate:
     score: float
     actors: tuple[ActorRef, ...] = ()
     statement: Competence | None = None
+    features: tuple[float, ...] = ()
+
+
+#: Weights of a candidate sentence's features (see :meth:`Answerer.candidates`, in that order).
+#: Set by hand first, then checked by ``bench/fit_answers.py`` (cross-validated on the
+#: development sets; the held-out sets are never used to set them).
+CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.35, 0.3, -0.1, 0.25, 0.0, -0.2)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What :meth:`Answerer.analyse` found for one question."""
+
+    expectation: Expectation
+    ranked: tuple["ScoredStatement", ...]
+    candidates: tuple[Candidate, ...]
+    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,22 +229,23 @@ class Answerer:
             change = self._from_change(question, mentions, result, selection, notices)
             if change is not None:
                 return change
+        found = self.analyse(text, kind, mentions, result, selection)
+        if not found.candidates:
+            return self._from_passages(question, kind, mentions, result, selection, notices)
+        return self._from_candidates(question, kind, found.expectation, found.candidates, found.ranked, mentions,
+                                     result, selection, notices, found.domain)
+
+    def analyse(self, text: str, kind: QuestionKind, mentions: Sequence[Mention], result: SearchResult,
+                selection: Selection) -> "Analysis":
+        """What is expected, the statements that match, the domain of a described case, and the
+        candidate answering sentences, best first (``bench/fit_answers.py`` reads this too)."""
         expectation = self.expecter.expect(text, mentions, who=kind is QuestionKind.WHO)
         ranked = self.rank_statements(text, kind, mentions, result, selection, expectation)
+        domain = self.situation_domain(text, mentions) if is_situation(text) else ""
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
-                                     ranked if kind is not QuestionKind.DEFINITION else [])
-        domain = self.situation_domain(text, mentions) if is_situation(text) else ""
-        if domain:
-            # a described case lies in one domain: what the other domain's statements say does not apply
-            other = {self._domain_label(d) for d in _DOMAINS} - {domain}
-            candidates = sorted(
-                (replace(c, score=c.score * 0.8) if c.statement is not None and c.statement.domain in other else c
-                 for c in candidates), key=lambda c: -c.score)
-        if not candidates:
-            return self._from_passages(question, kind, mentions, result, selection, notices)
-        return self._from_candidates(question, kind, expectation, candidates, ranked, mentions, result,
-                                     selection, notices, domain)
+                                     ranked if kind is not QuestionKind.DEFINITION else [], domain)
+        return Analysis(expectation, tuple(ranked), tuple(candidates), domain)
 
     # --- answering sentences -------------------------------------------------------------------
 
@@ -286,7 +304,7 @@ class Answerer:
 
     def candidates(self, text: str, mentions: Sequence[Mention], expectation: Expectation,
                    result: SearchResult, selection: Selection,
-                   ranked: Sequence[ScoredStatement]) -> list[Candidate]:
+                   ranked: Sequence[ScoredStatement], domain: str = "") -> list[Candidate]:
         """Sentences that may answer ``text``: from the best search hits and the best statements.
 
         A sentence scores by the question's words it holds (weighted by rarity), those of its
@@ -303,6 +321,8 @@ class Answerer:
         asked_actions = self.actions.asked(main)
         self._term_idf()
         q_weight = sum(self._corpus_idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
+        # in a described case, what the other domain's statements say does not apply
+        other_domains = {self._domain_label(d) for d in _DOMAINS} - {domain} if domain else set()
         noun_span = expectation.noun_span
         asked_actors = {m.iri for m in mentions if m.kind == "actor"
                         and not (noun_span and m.start <= noun_span[0] < m.end)}
@@ -330,45 +350,53 @@ class Answerer:
         seen: set[tuple[str, str]] = set()
 
         def consider(pid: str, ptext: str, doc: str, version: str, ref: str, title: str, rank: int | None,
-                     only: str | None = None) -> None:
+                     rel: float = 0.0, only: str | None = None) -> None:
             sents = self._sentence_terms(pid, ptext)
-            context = self._overlap(q_terms, set(self.analyzer.terms(title)) | set().union(*(t for _, t in sents)),
-                                    q_weight) if sents else 0.0
+            title_terms = set(self.analyzer.terms(title))
+            context = self._overlap(q_terms, title_terms | set().union(*(t for _, t in sents)), q_weight) if sents else 0.0
+            heading = self._overlap(q_terms, title_terms, q_weight)
             search = 1.0 / (1 + rank) if rank is not None else 0.0
-            for sent, terms in sents:
-                if only is not None and not (only in " ".join(sent.split()) or " ".join(sent.split()) in only):
+            for i, (sent, terms) in enumerate(sents):
+                flat = " ".join(sent.split())
+                if only is not None and not (only in flat or flat in only):
                     continue
                 if (pid, sent) in seen:
                     continue
                 seen.add((pid, sent))
-                lexical = self._overlap(q_terms, terms, q_weight)
-                score = 0.45 * lexical + 0.15 * context + 0.2 * search
-                if negative:
-                    score -= 0.3 * self._overlap(negative, terms, q_weight)
-                if asked_actions and not (asked_actions & self._sentence_actions(sent)):
-                    score -= 0.1  # it does not say the thing that is asked about
-                flat = " ".join(sent.split())
                 statements = [st for q, sts in quoted.items() if q in flat or flat in q for st in sts]
                 statement = None
+                stated = 0.0
                 if statements:
                     best = max(statements, key=lambda st: st.score)
                     statement = best.competence
-                    score += 0.35 * best.score / (top or 1.0) * (0.6 if best.lexical < 0.2 else 1.0)
+                    stated = best.score / (top or 1.0) * (0.6 if best.lexical < 0.2 else 1.0)
                 actors = self._sentence_actors(sent, asked_actors, expectation,
                                                statement.actor if statement is not None else None)
-                if expectation.actor:
-                    # a sentence that names no one of the kind asked for cannot say who
-                    score += 0.3 * actors[0][1] if actors and actors[0][1] >= 0.3 else -0.1
-                    if asked_actions and not (asked_actions & self._sentence_actions(sent)):
-                        score -= 0.1
-                if expectation.about:
-                    score += 0.25 * any(a.iri == expectation.about and w >= 0.8 for a, w in actors)
+                lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
+                says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
+                features = (
+                    self._overlap(q_terms, terms, q_weight),  # the question's words in the sentence
+                    context,  # … in its passage and heading
+                    heading,  # … in the heading alone
+                    search,  # where search ranks the unit
+                    rel,  # the unit's search score relative to the best
+                    self._overlap(negative, terms, q_weight) if negative else 0.0,  # words of an exception
+                    0.0 if says_action else 1.0,  # does not say the action asked about
+                    stated,  # a curated statement quotes it (its match, relative to the best)
+                    lead if expectation.actor else 0.0,  # names a likely agent of the kind asked for
+                    1.0 if expectation.actor and not lead else 0.0,  # an actor is asked and it names none
+                    float(bool(expectation.about and any(a.iri == expectation.about and w >= 0.8 for a, w in actors))),
+                    1.0 if i == 0 else 0.0,  # the first sentence of its passage
+                    1.0 if statement is not None and statement.domain in other_domains else 0.0,
+                )
+                score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
-                                     tuple(a for a, w in actors if w >= 0.3), statement))
+                                     tuple(a for a, w in actors if w >= 0.3), statement, features))
 
+        top_score = result.hits[0].score if result.hits and result.hits[0].score > 0 else 1.0
         for rank, h in enumerate(result.hits[:8]):
             for p in self._unit_passages(h):
-                consider(p.id, p.text, p.doc, p.version, p.ref, p.title, rank)
+                consider(p.id, p.text, p.doc, p.version, p.ref, p.title, rank, h.score / top_score)
         for q, sts in quoted.items():
             for st in sts:
                 for src in st.competence.sources:
@@ -387,9 +415,10 @@ class Answerer:
             return [self.corpus.passage(h.id)] if self.corpus.has_passage(h.id) else []
 
     def _from_candidates(self, question: str, kind: QuestionKind, expectation: Expectation,
-                         candidates: list[Candidate], ranked: Sequence[ScoredStatement],
+                         candidates: Sequence[Candidate], ranked: Sequence[ScoredStatement],
                          mentions: Sequence[Mention], result: SearchResult, selection: Selection,
                          notices: tuple[str, ...], domain: str = "") -> Answer:
+        candidates = list(candidates)
         best = candidates[0]
         actors: list[ActorRef] = []
         if expectation.about:

@@ -69,3 +69,4 @@ def is_situation(question: str) -> bool:
     words = len(text.split())
     sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= 3]
     return (len(sentences) >= 2 and words >= 18) or (bool(_FIRST_PERSON.search(text)) and words >= 12)
+
