@@ -181,3 +181,9 @@ def test_names_across_time_from_the_graph_expand_queries(tmp_path, settings):
     assert hits and "stallingscoördinator" in hits[0].text.lower()
     q = searcher.analyse("Fietsbureau")
     assert q.groups[0] == (1.0, tuple(q.terms)) and len(q.groups) > 1
+
+
+def test_a_typo_finds_what_the_word_finds(searcher):
+    right = searcher.search("stallingscoördinator", mode="lexical", k=3).hits
+    typo = searcher.search("stallingscordinator", mode="lexical", k=3).hits
+    assert right and [h.id for h in typo] == [h.id for h in right]

@@ -65,3 +65,14 @@ def test_snippet_highlights_query_terms():
     assert "**wethouder**" in s and "**fietsenstalling**" in s
     assert s.startswith("…") and s.endswith("…")
     assert snippet("", ["x"], a) == ""
+
+
+def test_speller_corrects_a_left_out_or_swapped_letter_only():
+    from kennis.index.text import Speller
+
+    speller = Speller(["stallingscoordinator", "fietsenstalling", "gemeentelijk", "bedoelde"])
+    assert speller.correct("fietsenstaling") == ["fietsenstalling"]
+    assert speller.correct("gemeenteljik") == ["gemeentelijk"]
+    assert speller.correct("fietsenstalling") == []  # a corpus word
+    assert speller.correct("bedoeld") == []  # one ending short: another inflection
+    assert speller.correct("stalling") == []  # no slip of a corpus word

@@ -24,7 +24,7 @@ from kennis.errors import ConfigError, InvalidInputError, NotBuiltError
 from kennis.index.build import INDEX_DIRNAME, INDEX_FORMAT
 from kennis.index.embed import Embedder, make_embedder
 from kennis.index.names import Names
-from kennis.index.text import Abbreviations, Analyzer, fold, snippet
+from kennis.index.text import Abbreviations, Analyzer, Speller, fold, snippet
 from kennis.models import Hit, SearchResult, Selection
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +63,9 @@ QUESTION_WEIGHTS = (1.0, 0.1, 0.3, 0.0, 4.0, 0.4, 0.3, 0.1)
 KEYWORD_WEIGHTS = (1.0, 0.0, 0.8, 0.1, 2.0, 0.2, 0.1, 0.0)
 
 
+_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % Speller.MIN_TYPO_LEN)
+
+
 def is_keyword_query(text: str) -> bool:
     """A search-box query: at most five words and no question mark."""
     return "?" not in text and len(text.split()) <= 5
@@ -77,6 +80,8 @@ class QueryTerms:
     groups: tuple[tuple[float, tuple[str, ...]], ...]
     keyword: bool
     legal: bool
+    #: The query with its typos corrected (what the dense model reads).
+    corrected: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class Searcher:
         vocab_path = index_dir / "vocabulary.json"
         vocabulary = json.loads(vocab_path.read_text(encoding="utf-8")) if vocab_path.is_file() else []
         self.analyzer = Analyzer(abbreviations=(fold(k) for k in self.abbreviations.entries), vocabulary=vocabulary)
+        self.speller = Speller(vocabulary)
         self._glossary = np.array([bool(u.get("glossary")) for u in self.units], dtype=bool)
         self.bm25_units = bm25s.BM25.load(str(index_dir / "bm25_units"), show_progress=False)
         self.bm25_passages = bm25s.BM25.load(str(index_dir / "bm25_passages"), show_progress=False)
@@ -245,7 +251,13 @@ class Searcher:
     def analyse(self, text: str) -> QueryTerms:
         """The terms of a query, its expansions (abbreviations both ways, names across time)
         and its kind (keyword query or question)."""
-        terms = self.analyzer.terms(text)
+        corrected = self._correct(text)
+        if corrected != text:
+            # The corrected words join the typed ones (the misspelt ones match nothing).
+            terms = self.analyzer.terms(text)
+            terms += [t for t in self.analyzer.terms(corrected) if t not in terms]
+        else:
+            terms = self.analyzer.terms(text)
         # Both directions: an abbreviation typed brings its meaning, a meaning written
         # out brings the abbreviation the texts mostly use (``hoofdofficier van justitie`` → HOvJ).
         abbr = self.analyzer.terms(" ".join(self.abbreviations.expand(text) + self.abbreviations.abbreviations_of(text)))
@@ -261,7 +273,21 @@ class Searcher:
             if fresh and weight > 0:
                 groups.append((weight, fresh))
         return QueryTerms(terms=tuple(terms), groups=tuple((w, tuple(g)) for w, g in groups),
-                          keyword=is_keyword_query(text), legal=bool(_LEGAL_CUE.search(fold(text))))
+                          keyword=is_keyword_query(text), legal=bool(_LEGAL_CUE.search(fold(text))),
+                          corrected=corrected)
+
+    def _correct(self, text: str) -> str:
+        """``text`` with each long word that no text holds, and that is one slip away from a
+        single corpus word, replaced by that word (``beveilging`` → ``beveiliging``)."""
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            terms = self.analyzer.terms(word)
+            if not terms or any(t in self.bm25_units.vocab_dict for t in terms):
+                return word
+            options = self.speller.correct(word)
+            return options[0] if len(options) == 1 else word
+
+        return _LONG_WORD.sub(fix, text)
 
     def _bm25(self, retriever, groups: Sequence[tuple[float, Sequence[str]]]) -> np.ndarray:
         """Weighted sum of the BM25 scores of each group of terms (typed terms weight 1)."""
@@ -352,7 +378,7 @@ class Searcher:
                     feats[:, FEATURES.index(name)] = v / top
             feats[:, FEATURES.index("coverage")] = coverage
         if opts.mode in ("fused", "dense"):
-            qv = self.embedder.embed_queries([self.abbreviations.inline(text)])
+            qv = self.embedder.embed_queries([self.abbreviations.inline(q.corrected or text)])
             row_dense = self._dense_scores(qv, row_mask)
             details["row_dense"] = row_dense
             cols = [("dense", self._unit_max(np.where(np.isfinite(row_dense), row_dense, -1.0),

@@ -147,6 +147,40 @@ class Analyzer:
         return out
 
 
+class Speller:
+    """Corrects the commonest typos of a long word: one letter left out (``beveilging``)
+    or two neighbouring letters swapped, to words of the corpus vocabulary.
+
+    Only words of :data:`MIN_TYPO_LEN` letters or more that the corpus does not hold are
+    corrected, and only to corpus words one such slip away, so a rare but correct word
+    (``dierproeven``) is left alone and a short one never turns into another word.
+    """
+
+    MIN_TYPO_LEN = 7
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self.vocabulary = frozenset(vocabulary)
+        self._dropped: dict[str, list[str]] = {}
+        for w in self.vocabulary:
+            if len(w) > self.MIN_TYPO_LEN:
+                # Never the last letter: a word one ending short is another inflection
+                # (``bedoeld`` / ``bedoelde``), not a typo.
+                for i in range(len(w) - 1):
+                    self._dropped.setdefault(w[:i] + w[i + 1:], []).append(w)
+
+    def correct(self, word: str) -> list[str]:
+        """Corpus words ``word`` is a slip of (none when it is a corpus word or short)."""
+        w = fold(word)
+        if len(w) < self.MIN_TYPO_LEN or w in self.vocabulary or w in stopwords() or not w.isalpha():
+            return []
+        out = set(self._dropped.get(w, ()))
+        for i in range(len(w) - 2):
+            swapped = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+            if swapped != w and swapped in self.vocabulary:
+                out.add(swapped)
+        return sorted(out)
+
+
 def vocabulary_of(texts: Iterable[str], min_count: int = 2) -> set[str]:
     """Folded words (4+ letters, no digits) occurring at least ``min_count`` times."""
     counts: dict[str, int] = {}
