@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from kennis.answer.linking import LexEntry, Mention
-from kennis.index.text import fold, stopwords
+from kennis.index.text import fold, is_abbreviation_form, stopwords
 
 _WORD = re.compile(r"\w+")
 #: Words that end the pre-modified part of a Dutch noun phrase ("officier *van* justitie").
@@ -57,13 +57,13 @@ def head_nouns(form: str) -> set[str]:
         return set()
     out: set[str] = set()
     if len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper():
-        out.add(fold(words[0]))
+        return {fold(words[0])} - stopwords()  # a proper name: its kind comes first
     head: list[str] = []
     for w in words:
         if fold(w) in _PHRASE_END and head:
             break
         head.append(w)
-    if head and not head[-1].isupper():  # abbreviations are names, not kinds
+    if head and not is_abbreviation_form(head[-1]):  # abbreviations are names, not kinds
         out.add(fold(head[-1]))
     return {w for w in out if len(w) >= 4 and w not in stopwords()}
 

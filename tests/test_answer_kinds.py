@@ -1,0 +1,131 @@
+"""Each kind of question on the fixture knowledge base: the actor, the first source and its quote.
+
+The fixture texts are about bicycle sheds (written for the tests). Each test fails when the
+actor named first, the passage cited first or the quote shown is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+from kennis.answer.agents import agents
+from kennis.answer.expect import head_nouns
+from kennis.answer.kinds import is_situation
+from kennis.answer.linking import LexEntry, EntityLinker
+from kennis.config import Settings
+from kennis.models import Answer
+from kennis.progress import Progress
+from kennis.service import Kennis
+from tests.conftest import FIXTURE_ABOX, FIXTURE_CORPUS
+
+
+@pytest.fixture(scope="module")
+def kennis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kennis]:
+    data = tmp_path_factory.mktemp("kinds") / "data"
+    settings = Settings(corpus_dir=FIXTURE_CORPUS, data_dir=data, embedder="stand-in", abox_dir=FIXTURE_ABOX)
+    Kennis(settings).build(Progress(quiet=True))
+    yield Kennis(settings)
+
+
+def _verbatim(k: Kennis, answer: Answer) -> None:
+    for s in answer.sources:
+        assert " ".join(s.quote.split()) in " ".join(k.corpus.passage(s.passage).text.split())
+
+
+def _named(answer: Answer, quote: str) -> bool:
+    a = answer.actors[0]
+    return any(n.lower() in quote.lower() for n in (a.label, *a.alt_labels))
+
+
+def test_actor_question_without_wie(kennis: Kennis) -> None:
+    answer = kennis.ask("Welke functionaris draagt het gezag over de stallingen?", date="2011-01-01")
+    assert answer.actors[0].label == "wethouder"
+    first = answer.sources[0]
+    assert (first.doc, first.ref) == ("BWBR9000001", "1.1")
+    assert first.quote == "De wethouder draagt het gezag over de stallingen."
+    assert _named(answer, first.quote)
+    _verbatim(kennis, answer)
+
+
+def test_question_about_a_named_actor_puts_it_first(kennis: Kennis) -> None:
+    answer = kennis.ask("Wat doet de SC?")
+    assert answer.actors[0].label == "stallingscoördinator"
+    assert answer.sources[0].doc == "BWBR9000002"
+    assert "SC" in answer.sources[0].quote
+    _verbatim(kennis, answer)
+
+
+def test_keyword_query_names_the_actor_of_its_sentence(kennis: Kennis) -> None:
+    answer = kennis.ask("gezag stallingen", date="2011-01-01")
+    assert answer.actors[0].label == "wethouder"
+    assert (answer.sources[0].doc, answer.sources[0].ref) == ("BWBR9000001", "1.1")
+    assert _named(answer, answer.sources[0].quote)
+
+
+def test_situation_is_answered_along_the_graph_path(kennis: Kennis) -> None:
+    question = ("Ik beheer een fietsenstalling bij het station. Er wordt veel gestolen en we willen "
+                "extra toezicht. Wie beslist daarover?")
+    assert is_situation(question)
+    answer = kennis.ask(question, date="2011-01-01")
+    assert answer.actors[0].label == "wethouder"
+    steps = {p.step: p for p in answer.path}
+    assert steps["domein"].label == "gemeentelijk domein"  # not the rijksdeel: nothing places the case there
+    assert steps["gezag"].actor is not None and steps["gezag"].actor.label == "wethouder"
+    assert steps["besluit over maatregelen"].actor.label == "wethouder"  # type: ignore[union-attr]
+    for p in answer.path:
+        assert p.source is not None and p.source.doc == "BWBR9000001"
+    assert "Route: " in answer.answer
+    assert answer.to_dict()["path"][0]["step"] == "domein"
+
+
+def test_general_question_has_no_path(kennis: Kennis) -> None:
+    assert kennis.ask("Wie draagt het gezag over de stallingen?", date="2011-01-01").path == ()
+
+
+def test_one_notice_line_for_the_editions_not_held(kennis: Kennis) -> None:
+    answer = kennis.ask("Wie draagt het gezag over toezicht in het rijksdeel?")
+    assert len(answer.notices) == 1 and "Testcirculaire 2020" in answer.notices[0]
+
+
+# --- the parts, without a knowledge base ------------------------------------------------------
+
+_LEXICON = [
+    LexEntry("urn:hovj", "hoofdofficier van justitie", "actor", ("hoofdofficier van justitie", "HOvJ")),
+    LexEntry("urn:bbc", "beleidsmedewerker BB&C", "actor", ("beleidsmedewerker BB&C",)),
+    LexEntry("urn:ccb", "portefeuillehouder CCB", "actor", ("portefeuillehouder CCB",)),
+    LexEntry("urn:cbb", "Coördinator Bewaking en Beveiliging", "actor", ("Coördinator Bewaking en Beveiliging", "CBB")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "agent"), [
+    ("De HOvJ draagt hierover het gezag.", "urn:hovj"),
+    ("Het gezag ligt bij de HOvJ, die de CBB informeert.", "urn:hovj"),
+    ("De maatregelen worden door de CBB vastgesteld na overleg met de HOvJ.", "urn:cbb"),
+    ("Onder gezag van de HOvJ voert de politie de maatregelen uit.", "urn:hovj"),
+    ("Daarnaast draagt de CBB zorg voor de afstemming.", "urn:cbb"),
+    # a passive without agent: the actor after "met" is the counterpart, not the one who acts
+    ("De voorlopige maatregelen worden afgestemd met de beleidsmedewerker BB&C door de portefeuillehouder CCB.",
+     "urn:ccb"),
+])
+def test_agent_of_a_sentence(sentence: str, agent: str) -> None:
+    linker = EntityLinker(_LEXICON)
+    assert agents(sentence, linker.link(sentence))[0].mention.iri == agent
+
+
+def test_counterpart_is_not_the_agent() -> None:
+    sentence = "De voorlopige maatregelen worden afgestemd met de beleidsmedewerker BB&C."
+    linker = EntityLinker(_LEXICON)
+    found = agents(sentence, linker.link(sentence))
+    assert found[0].role < 0.5 and found[0].prep == "met"
+
+
+@pytest.mark.parametrize(("name", "heads"), [
+    ("landelijk officier van justitie", {"officier"}),
+    ("Directie Veiligheid, Crisisbeheersing en Integriteit", {"directie"}),
+    ("lokaal bevoegd gezag", {"gezag"}),
+    ("HOvJ", set()),
+])
+def test_head_nouns_name_the_kind_of_actor(name: str, heads: set[str]) -> None:
+    assert head_nouns(name) == heads
