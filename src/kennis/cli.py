@@ -251,6 +251,13 @@ def cmd_ask(args: argparse.Namespace, k: Kennis) -> int:
             print(f"     “{src.quote}”")
             if src.url:
                 print(f"     {src.url}")
+    if args.explain and answer.path:
+        print()
+        print("Route door het stelsel:")
+        for step in answer.path:
+            who = f"{step.actor.label}: " if step.actor else ""
+            where = f" ({k.manifest.document(step.source.doc).label}, {step.source.ref})" if step.source else ""
+            print(f"  {step.step}: {who}{step.label}{where}")
     if args.explain and answer.explanation:
         print()
         print("Pad door de graaf:")

@@ -64,6 +64,17 @@ def render() -> None:
                                     unsafe_allow_html=True)
                     open_section_button(src.doc, src.ref, src.version, key=f"src-{i}")
 
+        if answer.path:
+            st.subheader("Route door het stelsel")
+            st.caption("Domein → gezag → besluit over maatregelen → uitvoering, elke stap met haar bron.")
+            for j, step in enumerate(answer.path):
+                who = f"**{esc(step.actor.label)}**: " if step.actor else ""
+                st.markdown(f"{j + 1}. *{esc(step.step)}* — {who}{esc(step.label)}")
+                if step.source is not None:
+                    st.markdown(f'<blockquote class="k-quote">“{esc(step.source.quote)}” '
+                                f'({esc(doc_label(k, step.source.doc))}, {esc(cite_ref(step.source.ref))})</blockquote>',
+                                unsafe_allow_html=True)
+
         if answer.explanation:
             st.subheader("Onderbouwing")
             st.caption("Het pad door de kennisgraaf: actor → uitspraak → passage.")
