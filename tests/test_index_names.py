@@ -44,3 +44,19 @@ def test_sentence_windows_keep_the_sentence_before():
 def test_unit_headings_include_unnumbered_sub_headings_once():
     paths = [("3 Taken", "3.1 Gezag"), ("3 Taken", "3.1 Gezag", "Toelichting"), ("3 Taken", "3.1 Gezag", "Toelichting")]
     assert unit_headings(paths) == ["3 Taken", "3.1 Gezag", "Toelichting"]
+
+
+def test_a_short_name_typed_in_lower_case_counts_when_it_is_no_word():
+    names = Names(GROUPS, lower_case_short=lambda w: w not in {"om", "de"})
+    assert names.matches("wat doet de sd?") == [1]
+    strict = Names(GROUPS)
+    assert strict.matches("wat doet de sd?") == []
+
+
+def test_lower_case_short_abbreviations_are_expanded_unless_a_word():
+    from kennis.index.text import Abbreviations
+
+    abbr = Abbreviations({"SD": "Stallingsdienst", "OM": "Openbaar Ministerie"}, frozenset({"om", "de"}))
+    assert abbr.expand("wat doet de sd") == ["Stallingsdienst"]
+    assert abbr.expand("om te stallen") == []
+    assert Abbreviations({"SD": "Stallingsdienst"}).expand("wat doet de sd") == []

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from kennis.config import Settings
 from kennis.index.embed import Embedder, VectorCache, embedder_name, make_embedder, prepare_query_encoder
 from kennis.index.names import name_groups
-from kennis.index.text import Abbreviations, Analyzer, fold, is_glossary, vocabulary_of
+from kennis.index.text import Abbreviations, Analyzer, fold, is_glossary, plain_short_words, vocabulary_of
 from kennis.models import Passage
 from kennis.progress import Progress
 
@@ -310,6 +310,7 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
         "passages": len(rows),
         "units": len(unit_list),
         "abbreviations": dict(abbreviations.entries),
+        "plain_short_words": sorted(plain_short_words(bodies)),
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     (index_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from kennis.index.text import fold
 
@@ -71,8 +71,12 @@ class NameExpansion:
 class Names:
     """Matches the names of :func:`name_groups` in a query, longest first, without overlaps."""
 
-    def __init__(self, groups: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, groups: Sequence[dict[str, Any]],
+                 lower_case_short: Callable[[str], bool] | None = None) -> None:
+        """``lower_case_short(word)``: whether a short word typed in lower case stands for
+        the abbreviation (``cbb``); by default short names count only as written."""
         self.groups = [list(g["names"]) for g in groups]
+        self._lower_case_short = lower_case_short
         self.related = [list(g.get("related", ())) for g in groups]
         self._long: dict[str, list[int]] = {}
         self._short: dict[str, list[int]] = {}
@@ -85,6 +89,11 @@ class Names:
         # (``Korps landelijke politiediensten`` over ``politie``), and matches never overlap.
         self._long_rx = _alternation(self._long)
         self._short_rx = _alternation(self._short)
+        self._short_folded: dict[str, list[int]] = {}
+        for n, gis in self._short.items():
+            bucket = self._short_folded.setdefault(fold(n), [])
+            bucket.extend(gi for gi in gis if gi not in bucket)
+        self._short_lower_rx = _alternation(self._short_folded) if lower_case_short else None
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -98,6 +107,12 @@ class Names:
             for m in self._short_rx.finditer(text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in found):
                     found.append((m.start(), m.end(), self._short[m.group(0)]))
+            if self._short_lower_rx and self._lower_case_short:
+                for m in self._short_lower_rx.finditer(low):
+                    typed = text[m.start():m.end()]
+                    if typed.islower() and self._lower_case_short(typed) and \
+                            not any(s < m.end() and m.start() < e for s, e, _ in found):
+                        found.append((m.start(), m.end(), self._short_folded[m.group(0)]))
         out: list[int] = []
         for _, _, gis in sorted(found, key=lambda f: f[0]):
             out.extend(gi for gi in gis if gi not in out)

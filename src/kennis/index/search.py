@@ -117,7 +117,8 @@ class Searcher:
         self.unit_of_row = np.zeros(len(self.rows), dtype=np.int64)
         for ui, u in enumerate(self.units):
             self.unit_of_row[u["rows"]] = ui
-        self.abbreviations = Abbreviations(self.meta.get("abbreviations", {}))
+        self.abbreviations = Abbreviations(self.meta.get("abbreviations", {}),
+                                           frozenset(self.meta.get("plain_short_words", ())))
         vocab_path = index_dir / "vocabulary.json"
         vocabulary = json.loads(vocab_path.read_text(encoding="utf-8")) if vocab_path.is_file() else []
         self.analyzer = Analyzer(abbreviations=(fold(k) for k in self.abbreviations.entries), vocabulary=vocabulary)
@@ -136,7 +137,8 @@ class Searcher:
         if (index_dir / "bm25_headings").is_dir():
             self.bm25_headings = bm25s.BM25.load(str(index_dir / "bm25_headings"), show_progress=False)
         names_path = index_dir / "names.json"
-        self.names = Names(json.loads(names_path.read_text(encoding="utf-8")) if names_path.is_file() else [])
+        self.names = Names(json.loads(names_path.read_text(encoding="utf-8")) if names_path.is_file() else [],
+                           lower_case_short=self.abbreviations.lower_case_short)
         self._is_law = np.array([r_kind == "wet" for r_kind in (self.rows[u["rows"][0]]["kind"] for u in self.units)],
                                 dtype=np.float64)
         self._embedder = embedder

@@ -181,6 +181,11 @@ class Speller:
         return sorted(out)
 
 
+def plain_short_words(texts: Iterable[str]) -> set[str]:
+    """Words of at most three letters that the texts write in lower case."""
+    return {m.group(0) for text in texts for m in re.finditer(r"(?<!\w)[a-zà-ÿ]{1,3}(?!\w)", text)}
+
+
 def vocabulary_of(texts: Iterable[str], min_count: int = 2) -> set[str]:
     """Folded words (4+ letters, no digits) occurring at least ``min_count`` times."""
     counts: dict[str, int] = {}
@@ -257,9 +262,16 @@ def parenthetical_abbreviations(text: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Abbreviations:
-    """Abbreviation → meaning, as the corpus states them."""
+    """Abbreviation → meaning, as the corpus states them.
+
+    ``plain_words``: the short words (three letters at most) the corpus writes in lower
+    case. A short abbreviation typed in lower case (``cbb``, ``ird``) counts as the
+    abbreviation unless it is one of them (``om`` is a Dutch word); without the list only
+    short abbreviations written as such count.
+    """
 
     entries: Mapping[str, str]
+    plain_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_texts(cls, tables: Iterable[str], prose: Iterable[str] = ()) -> "Abbreviations":
@@ -280,6 +292,11 @@ class Abbreviations:
         for k, v in self.entries.items():
             out.setdefault(fold(k), v)
         return out
+
+    def lower_case_short(self, raw: str) -> bool:
+        """A short word typed in lower case that is no word of the corpus (see the class)."""
+        return bool(self.plain_words) and len(raw) <= 3 and raw.islower() and raw not in self.plain_words \
+            and raw not in stopwords() and fold(raw) in self.folded
 
     @cached_property
     def _meaning_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
@@ -306,7 +323,7 @@ class Abbreviations:
             meaning = None
             if raw in exact:
                 meaning = self.entries[raw]
-            elif len(raw) > 3 or not case_sensitive_short:
+            elif len(raw) > 3 or not case_sensitive_short or self.lower_case_short(raw):
                 key = fold(raw)
                 if key in folded and key not in stopwords():
                     meaning = folded[key]
@@ -325,7 +342,7 @@ class Abbreviations:
             meaning = None
             if raw in self.entries:
                 meaning = self.entries[raw]
-            elif len(raw) > 3 and fold(raw) in folded and fold(raw) not in stopwords():
+            elif (len(raw) > 3 or self.lower_case_short(raw)) and fold(raw) in folded and fold(raw) not in stopwords():
                 meaning = folded[fold(raw)]
             if not meaning or meaning in done or fold(meaning) in fold(text[max(0, m.start() - 120):m.end() + 120]):
                 continue
