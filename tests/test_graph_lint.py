@@ -188,6 +188,25 @@ src = [["R10", "3", "Het Stallingsbureau besluit namens de verantwoordelijke bew
     assert "shared-minister" in _kinds(findings, "minister-bureau")
 
 
+def test_one_minister_where_the_legal_basis_gives_the_power_jointly(lint_settings, lint_corpus):
+    statement = """
+[[competence]]
+id = "minister-wijst-aan-wet"
+actor = "minister-test"
+action = "designate"
+object = "stalling"
+{condition}legal_basis = [["BWBR9200003", "artikel 1"]]
+label = "De minister van Testzaken wijst stallingen aan"
+src = [["R10", "3", "De minister van Testzaken wijst stallingen aan."]]
+"""
+    findings = _lint_with(lint_settings, lint_corpus, statement.format(condition=""))
+    assert _kinds(findings, "minister-wijst-aan-wet") == {"shared-minister"}
+    assert findings[0].doc == "BWBR9200003"
+    fixed = _lint_with(lint_settings, lint_corpus, statement.format(
+        condition='condition = "volgens de wet gezamenlijk met de minister van Fietszaken"\n'))
+    assert fixed == []
+
+
 def test_acknowledged_finding_needs_a_reason(lint_settings, lint_corpus):
     statement = """
 [[competence]]
