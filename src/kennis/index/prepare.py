@@ -300,7 +300,7 @@ def prepare_default_model(settings: Settings, *, force: bool = False) -> Path:
 # --- ONNX export (query encoding without torch) ---------------------------------------------
 
 #: Bumped whenever the exported graph changes, so that old exports are redone.
-ONNX_FORMAT = 1
+ONNX_FORMAT = 2
 ONNX_DIRNAME = "onnx"
 
 
@@ -405,6 +405,17 @@ def _bert_encoder_graph(w: dict[str, np.ndarray], config: dict) -> "object":
                              producer_name="kennis", ir_version=8)
 
 
+#: Texts on which the flat-file tokenizer must give the ids of ``tokenizers`` (written for
+#: this check: spacing, case, diacritics, ligatures, digits, symbols, unknown characters).
+_TOKENIZER_CHECKS = (
+    "query: Wie beslist over de beveiliging van een bedreigde wethouder?",
+    "passage: De burgemeester is belast met de handhaving van de openbare orde (artikel 172).",
+    "  twee  spaties\tén een tab\n", "Ĳsselmeer, café, naïef, coördinatie, ½, ﬁ, ™, №",
+    "e-mail: info@example.org — 12,5% van €1.000,- op 01-01-2010", "emoji 🙂 en 中文 en \ue000\ue001",
+    "passage: " + "zeer lange tekst " * 80, "x",
+)
+
+
 def _quantise_int8(src: Path, dst: Path) -> None:
     """Dynamic int8 quantisation (per output channel) of the encoder's weights, for queries."""
     import logging
@@ -458,6 +469,10 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
         st_config = model_dir / "sentence_bert_config.json"
         if st_config.is_file():
             max_len = min(max_len, int(json.loads(st_config.read_text()).get("max_seq_length") or max_len))
+        from kennis.index.unigram import write_tables
+
+        # flat tables for a tokenizer that opens in milliseconds (only if it reproduces this one)
+        write_tables(tmp / "tokenizer.json", tmp / "unigram", _TOKENIZER_CHECKS, max_len)
         meta = {**_source_stamp(model_dir), "name": model_dir.name, "dim": int(config["hidden_size"]),
                 "max_seq_length": max_len, "pad_id": int(config.get("pad_token_id", 0))}
         (tmp / "export.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
