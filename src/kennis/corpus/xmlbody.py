@@ -131,6 +131,15 @@ class BodyReader:
         self.default_ref, self.default_path, self.default_jci = default_ref, default_path, default_jci
         self.sections: list[Section] = []
         self.blocks: list[Block] = []
+        self._pending: dict[str, tuple[list[Footnote], list[Reference]]] = {}
+
+    def _add(self, block: Block) -> None:
+        unit = next((k for k in self._pending if block.ref == k or block.ref.startswith(k + " ")), None)
+        notes, refs = self._pending.pop(unit) if unit is not None else ([], [])
+        if notes or refs:
+            block.footnotes[:0] = notes
+            block.references[:0] = refs
+        self.blocks.append(block)
 
     # --- result -------------------------------------------------------------------------------
 
@@ -213,8 +222,8 @@ class BodyReader:
             base = parent.path if parent is not None else ()
             sec = self._open(new_ref, number, heading, parent, base + (display,))
             if inline.footnotes or inline.references:
-                self.blocks.append(Block(new_ref, "", sec.path, "heading", inline.footnotes,
-                                         inline.references, own))
+                # a heading's notes and references go with the first text of its unit
+                self._pending[new_ref] = (inline.footnotes, inline.references)
             self._children(el, sec, new_ref, sec.path, own)
             return
         # an unnumbered division: its own unit at the top, a sub-heading inside a numbered one
@@ -245,7 +254,7 @@ class BodyReader:
         inline = Inline()
         text = clean(inline.text(el))
         if text or inline.footnotes:
-            self.blocks.append(Block(ref, clean(prefix + text) if text else "", path, kind,
+            self._add(Block(ref, clean(prefix + text) if text else "", path, kind,
                                      inline.footnotes, inline.references, jci))
 
     def _list(self, el: Any, ref: str, path: tuple[str, ...], jci: str) -> None:
@@ -257,7 +266,7 @@ class BodyReader:
             parts = [clean(inline.text(c)) for c in li if local(c) not in ("lijst", "li.nr", "meta-data", "")]
             text = clean(" ".join(p for p in parts if p))
             if text:
-                self.blocks.append(Block(ref, clean(f"{nr} {text}"), path, "list", inline.footnotes,
+                self._add(Block(ref, clean(f"{nr} {text}"), path, "list", inline.footnotes,
                                          inline.references, jci))
             for sub in li:
                 if local(sub) == "lijst":
@@ -270,7 +279,7 @@ class BodyReader:
             inline = Inline()
             text = clean(" ".join(inline.text(c) for c in item if local(c) not in ("meta-data", "")))
             if text:
-                self.blocks.append(Block(ref, text, path, "list", inline.footnotes, inline.references, jci))
+                self._add(Block(ref, text, path, "list", inline.footnotes, inline.references, jci))
 
     def _table(self, el: Any, ref: str, path: tuple[str, ...], jci: str) -> None:
         inline = Inline()
@@ -282,7 +291,7 @@ class BodyReader:
             if any(cells):
                 rows.append("| " + " | ".join(cells) + " |")
         if rows:
-            self.blocks.append(Block(ref, "\n".join(rows), path, "table", inline.footnotes, inline.references, jci))
+            self._add(Block(ref, "\n".join(rows), path, "table", inline.footnotes, inline.references, jci))
 
 
 def _text(el: Any) -> str:
