@@ -34,7 +34,10 @@ from kennis.progress import Progress
 
 if TYPE_CHECKING:  # pragma: no cover
     from kennis.compare import Citation, Comparison
+    from kennis.answer.compose import Answerer
     from kennis.graph.executor import QueryExecutor, QueryResult
+    from kennis.graph.store import TripleStore
+    from kennis.index.search import Searcher
 
 
 def parse_date(value: str | date | None) -> date | None:
@@ -144,7 +147,7 @@ class Kennis:
     # --- graph -------------------------------------------------------------------------------
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> TripleStore:
         """The graph store: in-process pyoxigraph, or the external SPARQL server configured."""
         from kennis.graph.store import open_store
 
@@ -299,7 +302,7 @@ class Kennis:
     # --- search ------------------------------------------------------------------------------
 
     @cached_property
-    def searcher(self) -> Any:
+    def searcher(self) -> Searcher:
         """The hybrid searcher over the built index (model loaded on first use)."""
         from kennis.index.search import Searcher
 
@@ -330,7 +333,7 @@ class Kennis:
     # --- answers -----------------------------------------------------------------------------
 
     @cached_property
-    def answerer(self) -> Any:
+    def answerer(self) -> Answerer:
         from kennis.answer.compose import Answerer
         from kennis.answer.graphfacts import StoreFacts, statement_vectors
 

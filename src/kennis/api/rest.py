@@ -22,7 +22,7 @@ from kennis.service import Kennis, parse_date
 
 router = APIRouter(prefix="/api")
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Invalid parameter (`{\"error\": ..., \"hint\": ...}`)"},
     404: {"description": "Unknown document, reference or actor"},
     503: {"description": "The knowledge base has not been built yet"},

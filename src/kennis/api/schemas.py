@@ -30,7 +30,7 @@ def schema_for(cls: type) -> type[BaseModel]:
         if f.default is not dataclasses.MISSING:
             default = list(f.default) if isinstance(f.default, tuple) else f.default
             fields[f.name] = (annotation, default)
-        elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        elif f.default_factory is not dataclasses.MISSING:
             fields[f.name] = (annotation, None)
         else:
             fields[f.name] = (annotation, ...)
@@ -54,5 +54,5 @@ def _convert(tp: Any) -> Any:
         return dict[_convert(args[0]), _convert(args[1])]  # type: ignore[misc]
     if origin in (typing.Union, types.UnionType):
         converted = tuple(_convert(a) for a in args)
-        return typing.Union[converted]  # type: ignore[return-value]
+        return typing.Union[converted]
     return tp

@@ -303,4 +303,6 @@ def triples_bytes(fmt: ResultFormat, triples: Iterable[Any], prefixes: dict[str,
     kwargs: dict[str, Any] = {"format": rdf_format(fmt)}
     if prefixes and fmt.name in {"turtle", "rdfxml"}:
         kwargs["prefixes"] = prefixes
-    return ox.serialize(list(triples), **kwargs)
+    body = ox.serialize(list(triples), **kwargs)
+    assert body is not None  # no output file given: the bytes come back
+    return body

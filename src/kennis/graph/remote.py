@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any, Iterator, cast
 
 from kennis.errors import KennisError, QueryError, QueryTimeoutError, ResultTooLargeError
 from kennis.graph.executor import (
@@ -230,9 +230,9 @@ def _consume(reader: _ResponseReader, media: str, request: QueryRequest, max_row
     import pyoxigraph as ox
 
     if media == _RESULTS_JSON:
-        result: Any = ox.parse_query_results(reader, format=ox.QueryResultsFormat.JSON)
+        result: Any = ox.parse_query_results(cast(IO[bytes], reader), format=ox.QueryResultsFormat.JSON)
     elif media in (_N_TRIPLES, "text/plain"):
-        result = (q.triple for q in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
+        result = (q.triple for q in ox.parse(cast(IO[bytes], reader), format=ox.RdfFormat.N_TRIPLES))
     else:
         raise StoreUnavailableError(f"the SPARQL server answered in an unexpected format: {media!r}")
     stream_result(result, request.tabular, request.graph, max_rows, emit)

@@ -81,6 +81,6 @@ def render() -> None:
             net = explanation_network(answer)
             st.graphviz_chart(net.to_dot(lambda n: link("actoren", actor=n.target) if n.target else None))
             with st.expander("Als tekst"):
-                for step in answer.explanation:
-                    st.markdown(f"- {esc(step.subject_label or step.subject)} → *{esc(local_name(step.predicate))}*"
-                                f" → {esc(step.object_label or step.object)}")
+                for edge in answer.explanation:
+                    st.markdown(f"- {esc(edge.subject_label or edge.subject)} → *{esc(local_name(edge.predicate))}*"
+                                f" → {esc(edge.object_label or edge.object)}")

@@ -18,15 +18,16 @@ def render() -> None:
         return
     query = st.text_input("Zoekvraag", key="search_q", placeholder="bijv. gezag persoonsbeveiliging decentraal domein")
     docs = [d for d in k.documents() if d.has_text]
-    kinds = sorted({d.kind for d in docs})
+    doc_ids: list[str | None] = [None, *(d.id for d in docs)]
+    kinds: list[str | None] = [None, *sorted({d.kind for d in docs})]
     c1, c2, c3 = st.columns(3)
     with c1:
         day = date_filter("search_date")
     with c2:
-        doc = st.selectbox("Document", [None] + [d.id for d in docs], key="search_doc",
+        doc = st.selectbox("Document", doc_ids, key="search_doc",
                            format_func=lambda d: "Alle documenten" if d is None else f"{doc_label(k, d)} ({d})")
     with c3:
-        kind = st.selectbox("Soort", [None] + kinds, key="search_kind",
+        kind = st.selectbox("Soort", kinds, key="search_kind",
                             format_func=lambda x: "Alle soorten" if x is None else x)
     if not query or not query.strip():
         return
