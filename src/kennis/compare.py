@@ -311,9 +311,3 @@ def mark_terms(text: str, query: str | Iterable[str]) -> list[tuple[str, bool]]:
     if last < len(text):
         pieces.append((text[last:], False))
     return pieces
-
-
-def version_label(corpus: "Corpus", version_id: str) -> str:
-    """``Circulaire bewaken en beveiligen 2015 (versie 2015-07-09)`` for ``doc/version``."""
-    doc, _, version = version_id.partition("/")
-    return f"{corpus.manifest.document(doc).label} (versie {version})"

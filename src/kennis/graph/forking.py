@@ -229,9 +229,9 @@ class ForkingExecutor(SlotExecutor):
     """Evaluates each query in a worker forked from a zygote that holds the loaded store."""
 
     def __init__(self, store: Any, limits: Limits) -> None:
-        """``store``: a ``pyoxigraph.Store`` or anything with a ``raw`` one (``OxigraphStore``)."""
+        """``store``: the loaded ``pyoxigraph.Store`` (build one with ``OxigraphStore.executor``)."""
         super().__init__(limits)
-        self._store = getattr(store, "raw", store)
+        self._store = store
         self._lock = threading.Lock()
         self._ctrl: socket.socket | None = None
         self._zygote_pid: int | None = None

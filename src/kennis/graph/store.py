@@ -54,11 +54,6 @@ class OxigraphStore:
         store.bulk_load(path=str(path), format=_format_for(path))
         return cls(store)
 
-    @property
-    def raw(self) -> Any:
-        """The underlying ``pyoxigraph.Store`` (for the SPARQL protocol layer)."""
-        return self._store
-
     def select(self, query: str) -> list[dict[str, str | None]]:
         import pyoxigraph as ox
 
