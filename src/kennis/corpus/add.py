@@ -175,7 +175,7 @@ def _plan_toestand(plan: _Plan, src: Source, options: Options) -> None:
         src.repository.verify(Path(src.name).name, src.data)
     rel = f"bwb/{meta.bwb_id}/{version}.xml"
     digest = _sha(src.data)
-    entry = {"date": version, "path": rel, "format": TOESTAND, "sha256": digest}
+    entry: dict[str, object] = {"date": version, "path": rel, "format": TOESTAND, "sha256": digest}
     status = "added"
     if meta.bwb_id in plan.manifest.documents:
         held = {v.version: v for v in plan.manifest.documents[meta.bwb_id].versions}

@@ -28,6 +28,7 @@ KINDS = {
     "circulaire": "circulaire", "beleidsregel": "beleidsregel", "verdrag": "verdrag",
 }
 _BODIES = ("wet-besluit", "regeling", "circulaire", "verdrag")
+_Date = date  # the field ``date`` below shadows the type inside the class
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class ToestandMeta:
     title: str
     short_title: str
     jci: str
-    first_in_force: date | None
+    first_in_force: _Date | None
 
     @property
     def kind(self) -> str:

@@ -90,8 +90,8 @@ def parse_jci(value: str) -> Jci | None:
     m = _JCI.match(value.strip())
     if not m:
         return None
-    params = tuple(tuple(p.split("=", 1)) for p in m.group(2).split("&") if p)
-    return Jci(m.group(1), params)  # type: ignore[arg-type]
+    params = tuple((k, v) for k, _, v in (p.partition("=") for p in m.group(2).split("&") if p))
+    return Jci(m.group(1), params)
 
 
 def with_param(ident: str, key: str, value: str) -> str:

@@ -122,7 +122,7 @@ class ManifestEdit:
     def _expected_doc(data: dict[str, Any], doc_id: str) -> dict[str, Any]:
         for d in data.get("document", []):
             if d.get("id") == doc_id:
-                return d  # type: ignore[no-any-return]
+                return d
         raise ManifestError(f"MANIFEST.toml has no [[document]] {doc_id!r}")
 
     @staticmethod
