@@ -130,6 +130,16 @@ def test_staatscourant_publication() -> None:
     assert p.text.splitlines() == ["Toezichthouders controleren elke stalling eens per jaar.", "Testdorp, 12 maart 2099"]
 
 
+def test_kamerstuk_publication() -> None:
+    data = (OFFICIAL / "kst" / "kst-99999-1.xml").read_bytes()
+    meta = officiele.read_meta(officiele.load(data, "k"), "k")
+    assert (meta.pub_id, meta.kind, meta.date, meta.date_precision) == ("kst-99999-1", "kamerstuk", date(2099, 3, 2), "day")
+    assert meta.title == "Testdossier toezicht op fietsenstallingen: BRIEF VAN DE TESTMINISTER"
+    (p,) = officiele.parse_publication(data, meta.pub_id, "2099-03-02").passages
+    assert p.text.splitlines() == ["Hierbij bied ik u de testcirculaire aan.", "Zij treedt in werking op 1 januari 2100."]
+    assert links.citation_url(meta.pub_id, "2099-03-02", "") == "https://zoek.officielebekendmakingen.nl/kst-99999-1.html"
+
+
 # --- WTI and repository manifest ---------------------------------------------------------------------
 
 

@@ -78,7 +78,11 @@ def read_meta(root: Any, what: str) -> PublicationMeta:
         raise ParseError(f"{what}: the publication has no body")
     kop = child(body, "kop")
     titel = child(kop, "titel") if kop is not None else None
-    title = clean("".join(titel.itertext())) if titel is not None else metas.get("DC.title", "")
+    title = clean("".join(titel.itertext())) if titel is not None else ""
+    if not title:
+        # a Kamerstuk: the dossier's title and the document's own (``stuk/titel``)
+        parts = [child(child(body, part), "titel") for part in ("dossier", "stuk") if child(body, part) is not None]
+        title = ": ".join(clean("".join(t.itertext())) for t in parts if t is not None) or metas.get("DC.title", "")
     content = next((c for c in body if local(c) not in ("kop", "")), None)
     kind_key = local(body) if local(body) == "kamerstuk" else (local(content) if content is not None else "")
     day, precision = None, "day"
@@ -101,8 +105,11 @@ def parse_publication(data: bytes, doc: str, version: str, what: str = "") -> Pa
     meta = read_meta(root, what)
     body = _body(root)
     reader = BodyReader(doc, version, default_ref="", default_path=(meta.title,))
-    for part in body:
-        if local(part) != "kop":
+    # the heads (``kop``; a Kamerstuk's ``kamerstukkop``, ``dossier``, ``stuknummer``, ``titel``)
+    # are in the title, the text is the rest
+    stuk = child(body, "stuk") if local(body) == "kamerstuk" else None
+    for part in stuk if stuk is not None else body:
+        if local(part) not in ("kop", "stuknummer", "titel"):
             reader.walk(part)
     pv = reader.result(meta.title)
     if not pv.passages:
