@@ -100,7 +100,7 @@ class Searcher:
 
     def __init__(self, index_dir: Path, settings: Settings, *, select: Callable[[date | None], Selection],
                  embedder: Embedder | None = None) -> None:
-        import bm25s
+        from kennis.index.lexical import load_bm25
 
         meta_path = index_dir / "meta.json"
         if not meta_path.is_file():
@@ -124,18 +124,18 @@ class Searcher:
         self.analyzer = Analyzer(abbreviations=(fold(k) for k in self.abbreviations.entries), vocabulary=vocabulary)
         self.speller = Speller(vocabulary)
         self._glossary = np.array([bool(u.get("glossary")) for u in self.units], dtype=bool)
-        self.bm25_units = bm25s.BM25.load(str(index_dir / "bm25_units"), show_progress=False)
-        self.bm25_passages = bm25s.BM25.load(str(index_dir / "bm25_passages"), show_progress=False)
+        self.bm25_units = load_bm25(index_dir / "bm25_units")
+        self.bm25_passages = load_bm25(index_dir / "bm25_passages")
         # Indexes built before sentences, headings and names were indexed still load;
         # they are searched without those signals.
         self.bm25_sentences = self.bm25_headings = None
         self.sentence_rows = np.zeros(0, dtype=np.int64)
         if (index_dir / "bm25_sentences").is_dir() and (index_dir / "sentences.json").is_file():
-            self.bm25_sentences = bm25s.BM25.load(str(index_dir / "bm25_sentences"), show_progress=False)
+            self.bm25_sentences = load_bm25(index_dir / "bm25_sentences")
             self.sentence_rows = np.array(json.loads((index_dir / "sentences.json").read_text(encoding="utf-8")),
                                           dtype=np.int64)
         if (index_dir / "bm25_headings").is_dir():
-            self.bm25_headings = bm25s.BM25.load(str(index_dir / "bm25_headings"), show_progress=False)
+            self.bm25_headings = load_bm25(index_dir / "bm25_headings")
         names_path = index_dir / "names.json"
         self.names = Names(json.loads(names_path.read_text(encoding="utf-8")) if names_path.is_file() else [],
                            lower_case_short=self.abbreviations.lower_case_short)

@@ -28,11 +28,23 @@ _NUMBERISH = re.compile(r"^\d+[a-z]?(?:\.\d+[a-z]?)*$")
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Dutch stopwords (bm25s's list plus question words)."""
-    try:
-        from bm25s.stopwords import STOPWORDS_DUTCH
-    except ImportError:  # pragma: no cover - bm25s is a dependency
-        STOPWORDS_DUTCH = ()
-    return frozenset(STOPWORDS_DUTCH) | _EXTRA_STOPWORDS
+    return frozenset(_bm25s_dutch_stopwords()) | _EXTRA_STOPWORDS
+
+
+def _bm25s_dutch_stopwords() -> tuple[str, ...]:
+    """bm25s's Dutch list, read from its module file: importing the bm25s package would
+    import scipy (0.3 s of every process that answers a question)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("bm25s")
+    if spec is None or not spec.origin:  # pragma: no cover - bm25s is a dependency
+        return ()
+    module_spec = importlib.util.spec_from_file_location("_kennis_bm25s_stopwords",
+                                                         Path(spec.origin).parent / "stopwords.py")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return tuple(module.STOPWORDS_DUTCH)
 
 
 @lru_cache(maxsize=1)
