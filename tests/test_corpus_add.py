@@ -78,6 +78,17 @@ def test_adding_again_changes_nothing(settings: Settings) -> None:
     assert _snapshot(settings.corpus_dir) == snapshot
 
 
+def test_a_newer_wti_replaces_the_one_held(settings: Settings, tmp_path: Path) -> None:
+    add_paths(settings, [REPO])
+    newer = tmp_path / "BWBR9000005.WTI"
+    newer.write_bytes((REPO / "BWBR9000005.WTI").read_bytes().replace(b'geldig-van="2022-01-01"', b'geldig-van="2022-02-01"'))
+    result = add_paths(settings, [newer])
+    assert [f.status for f in result.files] == ["updated"]
+    doc = Manifest.load(settings.manifest_path).document("BWBR9000005")  # the checksum matches the new file
+    assert (settings.corpus_dir / doc.wti).read_bytes() == newer.read_bytes()
+    assert doc.wti_sha256 == hashlib.sha256(newer.read_bytes()).hexdigest()
+
+
 def test_version_of_a_document_known_by_metadata_only(settings: Settings) -> None:
     # the manifest knows the 2026 edition by its metadata; its toestand then arrives
     text = settings.manifest_path.read_text(encoding="utf-8")

@@ -129,7 +129,7 @@ def cmd_corpus_add(args: argparse.Namespace, k: Kennis) -> int:
     if args.json:
         _print_json(result.to_dict())
         return 0
-    labels = {"added": "toegevoegd", "unchanged": "al aanwezig", "skipped": "overgeslagen"}
+    labels = {"added": "toegevoegd", "unchanged": "al aanwezig", "updated": "bijgewerkt", "skipped": "overgeslagen"}
     for f in result.files:
         what = f"{f.doc} {f.version}".strip() or f.source
         where = f" → {f.path}" if f.path else ""

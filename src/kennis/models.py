@@ -249,7 +249,7 @@ class AddedFile(_Record):
     doc: str
     version: str = ""
     path: str = ""
-    status: str = "added"  # added | unchanged | skipped
+    status: str = "added"  # added | unchanged | updated (a newer WTI) | skipped
     note: str = ""
 
 

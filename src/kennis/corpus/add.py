@@ -135,6 +135,8 @@ class _Plan:
     manifest: Manifest
     edit: ManifestEdit
     writes: dict[str, bytes] = field(default_factory=dict)  # canonical path → bytes
+    #: files the writes replace (a newer WTI), with their old bytes to put back on failure
+    replaced: dict[str, bytes] = field(default_factory=dict)
     files: list[AddedFile] = field(default_factory=list)
     new_docs: dict[str, tuple[dict[str, object], list[dict[str, object]]]] = field(default_factory=dict)
     doc_fields: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -256,9 +258,16 @@ def _attach_wti(plan: _Plan) -> None:
         rel = f"bwb/{doc}/{doc}.WTI"
         data = next(s for s in plan.files if s.doc == doc and s.format == WTI)
         raw = plan.wti_bytes[doc]
-        status = plan.place(rel, raw, data.source)
-        fields: dict[str, object] = {"wti": rel, "wti_sha256": _sha(raw)}
         existing = plan.manifest.documents.get(doc)
+        target = plan.manifest.root / rel
+        if existing is not None and existing.wti == rel and existing.wti_sha256 != _sha(raw) and target.is_file():
+            # the WTI is not versioned: a newer one replaces the one held
+            plan.replaced[rel] = target.read_bytes()
+            plan.writes[rel] = raw
+            status = "updated"
+        else:
+            status = plan.place(rel, raw, data.source)
+        fields: dict[str, object] = {"wti": rel, "wti_sha256": _sha(raw)}
         if parsed.abbreviations and not (existing and existing.abbreviations):
             fields["abbreviations"] = list(parsed.abbreviations)
         if existing is None:
@@ -375,21 +384,26 @@ def add_sources(settings: Settings, sources: list[Source], options: Options | No
     new_text, data = plan.edit.render()
     Manifest.from_dict(data, root=root)  # the new manifest must be valid as a whole
     _check_writable(root, plan.writes)
-    written: list[Path] = []
+    written: list[str] = []
+
+    def undo() -> None:
+        for rel in written:
+            if rel in plan.replaced:
+                _write_atomic(root / rel, plan.replaced[rel])
+            else:
+                (root / rel).unlink(missing_ok=True)
+
     try:
         for rel, blob in plan.writes.items():
-            target = root / rel
-            _write_atomic(target, blob)
-            written.append(target)
+            _write_atomic(root / rel, blob)
+            written.append(rel)
         _write_atomic(manifest_path, new_text.encode("utf-8"))
     except OSError as exc:
-        for p in written:
-            p.unlink(missing_ok=True)
+        undo()
         raise ConfigError(f"could not write to the corpus folder {root}: {exc.strerror}",
                           hint="nothing was changed") from None
-    except KennisError:
-        for p in written:
-            p.unlink(missing_ok=True)
+    except BaseException:
+        undo()
         raise
     progress.step(f"{len(plan.writes)} file(s) written, {manifest_path} updated")
     return AddResult(files=files, manifest=str(manifest_path), changed=True)
