@@ -105,6 +105,7 @@ _LEXICON = [
     ("De maatregelen worden door de CBB vastgesteld na overleg met de HOvJ.", "urn:cbb"),
     ("Onder gezag van de HOvJ voert de politie de maatregelen uit.", "urn:hovj"),
     ("Daarnaast draagt de CBB zorg voor de afstemming.", "urn:cbb"),
+    ("Hij overlegt met de beleidsmedewerker BB&C en met de CBB, die verantwoordelijk is voor de afweging.", "urn:cbb"),
     # a passive without agent: the actor after "met" is the counterpart, not the one who acts
     ("De voorlopige maatregelen worden afgestemd met de beleidsmedewerker BB&C door de portefeuillehouder CCB.",
      "urn:ccb"),

@@ -427,6 +427,8 @@ class PathStep(_Record):
     label: str  # what holds at this step, in Dutch ("decentraal domein", the statement)
     actor: ActorRef | None = None
     source: Source | None = None
+    statement: str = ""  # IRI of the curated statement the step rests on
+    action: str = ""  # its action (Dutch label)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the words around each actor mention:
 - where a competence lies: *… **ligt bij de** HOvJ*, *… **onder gezag van de** burgemeester*;
 - the subject at the head of the clause: *De HOvJ draagt hierover het gezag*, also after a
   fronted verb (*Daarnaast **draagt de** HOvJ …*);
+- the antecedent of a relative clause acts in it: *… met de X, **die** verantwoordelijk is …*;
 - a counterpart is not the agent: *… **met de** beleidsmedewerker afgestemd*, *… **aan de**
   CBB gemeld*, *… **namens de** minister* (the principal, not the one who acts).
 """
@@ -40,6 +41,7 @@ _FRONTED_VERB = re.compile(
 _LEAD_IN = re.compile(
     r"^\W*(?:(?:de|het|een|ook|daarnaast|tevens|verder|bovendien|voorts|in beginsel|primair|zowel|alleen|enkel|uitsluitend)\W+)*$"
 )
+_RELATIVE = re.compile(r"^\s*(?:\([^)]*\))?\s*,\s*(?:die|dat|welke|wie)\s+(?!\w+\s+(?:door|met|aan)\b)")
 _PREP = re.compile(r"\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|over|in)\s+" + _ART + r"$")
 _COUNTERPART = re.compile(r"\b(?:met|aan|tot|naar|jegens|namens|tegenover|richting|over|van|voor|bij)\s+" + _ART + r"$")
 
@@ -74,6 +76,8 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
             role = 0.25
         else:
             role = 0.5
+        if _RELATIVE.match(text[m.end: m.end + 40]):
+            role = max(role, 0.85)  # "… met de X, die verantwoordelijk is voor …": X acts in the clause
         prep = _PREP.search(before)
         out.append(Agent(m, role, prep.group(1) if prep else ""))
     out.sort(key=lambda a: (-a.role, a.mention.start))

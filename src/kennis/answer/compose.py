@@ -78,6 +78,10 @@ class GraphFacts(Protocol):
 
     def actor_kinds(self) -> dict[str, frozenset[str]]: ...
 
+    def measures(self) -> frozenset[str]: ...
+
+    def action_forms(self) -> dict[str, tuple[str, ...]]: ...
+
 
 #: ``search(text, k, day, doc=None)``: the hybrid search of the index.
 SearchFn = Callable[..., SearchResult]
@@ -177,6 +181,7 @@ class Answerer:
                 seen_in.setdefault(c.object, set()).add(c.domain)
                 seen_in.setdefault(c.domain, set()).add(c.domain)
         self._domain_of = {obj: next(iter(ds)) for obj, ds in seen_in.items() if len(ds) == 1}
+        self._statement_by_iri = {c.iri: c for c in self.statements}
         self._vectors = vectors(self.statements) if (vectors and embed_query and self.statements) else None
         # what a statement says in its own fields weighs more than the wider words of its quotes
         self._st_terms = [set(self.analyzer.terms(self._statement_text(c))) for c in self.statements]
@@ -186,8 +191,9 @@ class Answerer:
             {m.iri for m in self.linker.link(" ".join((c.object, c.domain, c.condition, c.label)))}
             for c in self.statements
         ]
-        by_label = {e.label: e.forms for e in self.linker.entries.values()}
-        self.actions = ActionMatcher({c.action: by_label.get(c.action, ()) for c in self.statements if c.action})
+        forms = graph.action_forms()
+        self.actions = ActionMatcher({c.action: forms.get(c.action, ()) for c in self.statements if c.action})
+        self._measures = graph.measures()
         df: Counter[str] = Counter()
         for terms in self._st_terms:
             df.update(terms)
@@ -419,6 +425,21 @@ class Answerer:
                          mentions: Sequence[Mention], result: SearchResult, selection: Selection,
                          notices: tuple[str, ...], domain: str = "") -> Answer:
         candidates = list(candidates)
+        path: tuple[PathStep, ...] = ()
+        if domain:
+            asked = self.actions.asked(split_exception(question)[0])
+            path = self.situation_path(domain, ranked, selection, asked)
+            # who is asked for in a case is the actor of the step of the path the question asks about
+            lead = next((p for p in path if p.action in asked and p.source and p.actor), None) \
+                if expectation.actor else None
+            if lead is not None and lead.source is not None and lead.actor is not None:
+                chosen = next((c for c in candidates if c.statement is not None and c.statement.iri == lead.statement
+                               and c.passage == lead.source.passage), None)
+                if chosen is None:
+                    src = lead.source
+                    chosen = Candidate(src.quote, src.passage, src.doc, src.version, src.ref, src.title,
+                                       candidates[0].score, (lead.actor,), self._statement_by_iri.get(lead.statement))
+                candidates = [chosen] + [c for c in candidates if c is not chosen]
         best = candidates[0]
         actors: list[ActorRef] = []
         if expectation.about:
@@ -461,12 +482,9 @@ class Answerer:
             which = "nieuwer" if newer else "ouder"
             parts.insert(-1, f"Let op: de bronnen verschillen. {self._cite(other_source)} ({which}) noemt "
                              f"{other.actors[0].label if other.actors else 'een andere actor'}: “{other.quote}”")
-        path: tuple[PathStep, ...] = ()
-        if domain:
-            path = self.situation_path(domain, ranked, selection)
-            if path:
-                parts.insert(-1, "Route: " + " → ".join(
-                    f"{p.step}: {p.actor.label if p.actor else p.label}" for p in path) + ".")
+        if path:
+            parts.insert(-1, "Route: " + " → ".join(
+                f"{p.step}: {p.actor.label if p.actor else p.label}" for p in path) + ".")
         newer_word = self._newest_word(actors, question, first, selection)
         if newer_word is not None:
             parts.insert(-1, f"Let op: volgens {self._cite(newer_word)}: “{newer_word.quote}”")
@@ -474,8 +492,8 @@ class Answerer:
             sources = self._merge_sources(sources, [])
         explanation: list[ExplanationStep] = []
         for step in path:
-            if step.actor is not None and step.source is not None:
-                explanation.append(ExplanationStep(step.source.passage, "kb:statedIn", step.actor.iri,
+            if step.actor is not None and step.statement:
+                explanation.append(ExplanationStep(step.statement, "kb:actor", step.actor.iri,
                                                    f"{step.step}: {step.label}", step.actor.label))
         if c is not None:
             explanation.append(ExplanationStep(c.iri, "kb:actor", c.actor.iri, c.label or c.action, c.actor.label))
@@ -566,8 +584,8 @@ class Answerer:
                 return central
         return default
 
-    def situation_path(self, domain: str, ranked: Sequence[ScoredStatement],
-                       selection: Selection) -> tuple[PathStep, ...]:
+    def situation_path(self, domain: str, ranked: Sequence[ScoredStatement], selection: Selection,
+                       asked: set[str] | frozenset[str] = frozenset()) -> tuple[PathStep, ...]:
         """The path a described case is reasoned along in the graph: its domain, who holds
         authority (*gezag*) in it, who decides on measures and who executes them; each step is
         the curated statement in force that best matches the question, with its source."""
@@ -576,17 +594,21 @@ class Answerer:
             src = next((s for s in c.sources if f"{s.doc}/{s.version}" in selection.version_ids), None)
             return Source(src.doc, src.version, src.ref, src.quote, src.passage, self._title(src.passage)) if src else None
 
-        in_domain = [st.competence for st in ranked if st.competence.domain == domain and st.score > 0]
+        # a case is decided by the measures for it: statements about other things are no step
+        in_domain = [st.competence for st in ranked if st.competence.domain == domain and st.score > 0
+                     and st.competence.object in self._measures]
         steps: list[PathStep] = []
         for name, actions in _PATH_STEPS:
             pick = None
-            for action in actions:  # the first action of a step that the graph states wins
-                label = self._domain_label(action)
+            labels = [self._domain_label(a) for a in actions]
+            # the action the question asks about comes first; then the step's actions in order
+            for label in sorted(labels, key=lambda lab: lab not in asked):
                 pick = next((c for c in in_domain if c.action == label), None)
                 if pick is not None:
                     break
             if pick is not None:
-                steps.append(PathStep(name, pick.label or pick.action, self._actor(pick.actor), source_of(pick)))
+                steps.append(PathStep(name, pick.label or pick.action, self._actor(pick.actor), source_of(pick),
+                                      pick.iri, pick.action))
         if not steps:
             return ()
         return (PathStep("domein", domain, None, steps[0].source), *steps)

@@ -38,6 +38,18 @@ class StoreFacts:
 
         return actor_kind_terms(self.store)
 
+    def measures(self) -> frozenset[str]:
+        """Labels of the measures (the sliding scale): what a decision in a case is about."""
+        from kennis.graph.queries import labels_of_class
+        from kennis.graph.vocab import KB
+
+        return labels_of_class(self.store, KB.Measure)
+
+    def action_forms(self) -> dict[str, tuple[str, ...]]:
+        from kennis.graph.queries import action_forms
+
+        return action_forms(self.store)
+
 
 def statement_text(c: Competence) -> str:
     """What the embedding model reads of a statement: its sentence, condition and first quote."""

@@ -372,3 +372,26 @@ def actor_kind_terms(store: TripleStore) -> dict[str, frozenset[str]]:
         if r["a"] and r["term"]:
             out[r["a"]].add(_fold(r["term"]))
     return {a: frozenset(t) for a, t in out.items()}
+
+
+def labels_of_class(store: TripleStore, cls: Any) -> frozenset[str]:
+    """Dutch preferred labels of the instances of ``cls`` (e.g. ``KB.Measure``)."""
+    rows = _q(store, f"""
+        SELECT DISTINCT ?label WHERE {{
+          ?x a <{cls}> ; skos:prefLabel ?label . FILTER(lang(?label) = "nl")
+        }}""")
+    return frozenset(r["label"] for r in rows if r["label"])
+
+
+def action_forms(store: TripleStore) -> dict[str, tuple[str, ...]]:
+    """Each action's Dutch label → its Dutch alternative labels (other ways to say it)."""
+    rows = _q(store, """
+        SELECT ?label ?alt WHERE {
+          ?x a kb:Action ; skos:prefLabel ?label . FILTER(lang(?label) = "nl")
+          OPTIONAL { ?x skos:altLabel ?alt . FILTER(lang(?alt) = "nl") }
+        }""")
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if r["label"]:
+            out[r["label"]].extend([r["alt"]] if r["alt"] else [])
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
