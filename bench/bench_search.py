@@ -164,8 +164,11 @@ def eval_sets(searcher: Searcher, names: list[str]) -> dict[str, list[dict]]:
     """The question sets, the keyword queries typed as such in them, and keyword queries
     derived from their questions (``_queries.py``)."""
     sets = _queries.load(names)
-    typed = _queries.typed_keywords(sets)
-    derived = _queries.derived_keywords(sets, _queries.searcher_document_frequency(searcher))
+    # Keyword subsets come from the development sets only; a set given as a path (a
+    # held-out set) is measured as it is.
+    dev = {k: v for k, v in sets.items() if k in _queries.SETS}
+    typed = _queries.typed_keywords(dev)
+    derived = _queries.derived_keywords(dev, _queries.searcher_document_frequency(searcher))
     return {**sets, "keywords": typed, "keywords-derived": derived}
 
 

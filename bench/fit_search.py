@@ -83,22 +83,30 @@ def metrics(cases: list[Case], w: np.ndarray) -> dict[str, float]:
             "mrr@10": sum(1 / r for r in ranks if r) / n, "n": len(ranks)}
 
 
-def objective(cases: list[Case], w: np.ndarray) -> float:
+#: Penalty per unit of weight moved away from the neutral start (L1): with about a hundred
+#: questions an unpenalised fit chases single questions. 0.01 gave the best cross-validated
+#: recall@1 and MRR@10 over dev, dev2 and heldout together among 0, 0.01, 0.02, 0.05, 0.1.
+SHRINK = 0.01
+
+
+def objective(cases: list[Case], w: np.ndarray, start: np.ndarray | None = None, shrink: float = 0.0) -> float:
     m = metrics(cases, w)
-    return m["mrr@10"] + 0.1 * m["recall@1"] + 0.1 * m["recall@5"]
+    penalty = shrink * float(np.abs(w - start).sum()) if start is not None else 0.0
+    return m["mrr@10"] + 0.1 * m["recall@1"] + 0.1 * m["recall@5"] - penalty
 
 
-def fit(cases: list[Case], start: np.ndarray, passes: int = 3) -> np.ndarray:
-    """Coordinate ascent from ``start`` (first feature fixed at its value: the scale)."""
+def fit(cases: list[Case], start: np.ndarray, passes: int = 3, shrink: float = SHRINK) -> np.ndarray:
+    """Coordinate ascent from ``start`` (first feature fixed at its value: the scale),
+    penalised by ``shrink`` per unit of weight moved away from ``start``."""
     w = start.copy()
-    best = objective(cases, w)
+    best = objective(cases, w, start, shrink)
     for _ in range(passes):
         improved = False
         for j in range(1, len(w)):
             for v in _GRID:
                 trial = w.copy()
                 trial[j] = v
-                o = objective(cases, trial)
+                o = objective(cases, trial, start, shrink)
                 if o > best + 1e-9:
                     best, w, improved = o, trial, True
         if not improved:
@@ -106,7 +114,8 @@ def fit(cases: list[Case], start: np.ndarray, passes: int = 3) -> np.ndarray:
     return w
 
 
-def cross_validate(cases: list[Case], start: np.ndarray, folds: int, seed: int) -> dict[str, dict[str, float]]:
+def cross_validate(cases: list[Case], start: np.ndarray, folds: int, seed: int,
+                   shrink: float = SHRINK) -> dict[str, dict[str, float]]:
     """Held-out figures per set: each case scored by weights fitted without its fold."""
     order = list(range(len(cases)))
     random.Random(seed).shuffle(order)
@@ -114,7 +123,7 @@ def cross_validate(cases: list[Case], start: np.ndarray, folds: int, seed: int) 
     held: dict[int, int | None] = {}
     for f in range(folds):
         train = [c for i, c in enumerate(cases) if fold_of[i] != f]
-        w = fit(train, start)
+        w = fit(train, start, shrink=shrink)
         for i, c in enumerate(cases):
             if fold_of[i] == f:
                 held[i] = c.rank(w)
@@ -153,6 +162,7 @@ def main() -> int:
     ap.add_argument("--sets", default="dev,dev2,heldout", help="comma-separated: dev, dev2, heldout or paths")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0, help="of the fold split; figures vary with it (small sets)")
+    ap.add_argument("--shrink", type=float, default=SHRINK, help="L1 penalty towards the neutral start")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     searcher = S.Searcher.load(Settings.from_env())
@@ -165,8 +175,8 @@ def main() -> int:
         for title, w in (("neutral start", start), ("weights in the code", np.array(current, dtype=np.float64))):
             report(f"{label}: {title}", {name: metrics([c for c in cases if c.q["_set"] == name], w)
                                          for name in sorted({c.q["_set"] for c in cases})})
-        report(f"{label}: cross-validated", cross_validate(cases, start, args.folds, args.seed))
-        w = fit(cases, start)
+        report(f"{label}: cross-validated", cross_validate(cases, start, args.folds, args.seed, args.shrink))
+        w = fit(cases, start, shrink=args.shrink)
         print(f"{label}: fitted on all: " + ", ".join(f"{f}={v:g}" for f, v in zip(S.FEATURES, w)))
         print(f"{label}: tuple: {tuple(float(x) for x in w)}")
     return 0

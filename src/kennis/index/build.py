@@ -6,7 +6,6 @@ Layout of ``index/``:
 - ``passages.json``  one row per passage (id, doc, version, ref, unit, text, title, kind)
 - ``units.json``     citation units: (doc, version, unit ref) with their passage rows
 - ``dense.faiss``    inner-product index over the passage vectors (row = passage row)
-- ``dense_sentences.faiss`` the same over the sentences of ``sentences.json``
 - ``bm25_units/``    bm25s index over unit texts (heading path weighted in)
 - ``bm25_passages/`` bm25s index over passage texts (to pick the best passage of a unit)
 - ``bm25_sentences/`` bm25s index over sentences (passage text, list items, table rows and
@@ -86,12 +85,6 @@ def dense_text(p: Passage, doc_label: str, abbreviations: Abbreviations | None =
     body = passage_body(p)
     text = body if glossary or abbreviations is None else abbreviations.inline(body)
     return f"{head}\n{text}"
-
-
-def sentence_dense_text(path: Sequence[str], sentence: str, abbreviations: Abbreviations | None) -> str:
-    """What the dense model reads for a sentence: its own heading, then the sentence."""
-    text = sentence if abbreviations is None else abbreviations.inline(sentence)
-    return f"{path[-1]}\n{text}" if path else text
 
 
 def sentence_windows(text: str) -> list[str]:
@@ -250,14 +243,12 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
         unit_terms.append(analyzer.terms(_lexical_unit_text(head, [*subs, *texts], exp)))
         heading_terms.append(analyzer.terms(heading_text(unit_headings(paths))))
     sentence_rows: list[int] = []
-    sentence_plain: list[str] = []
     sentence_terms = []
     for i, body in enumerate(bodies):
         exp_ok = not rows[i]["glossary"]
         for sent in sentence_windows(body):
             exp = abbreviations.expand(sent) if exp_ok else []
             sentence_rows.append(i)
-            sentence_plain.append(sent)
             sentence_terms.append(analyzer.terms("\n".join([sent, *exp])))
     for name, terms, b in (("bm25_units", unit_terms, BM25_B_UNITS), ("bm25_passages", passage_terms, BM25_B),
                            ("bm25_sentences", sentence_terms, BM25_B), ("bm25_headings", heading_terms, BM25_B)):
@@ -274,23 +265,15 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     texts = [dense_text(p, rows[i]["doc_title"], abbreviations, rows[i]["glossary"])
              for i, p in enumerate(passages)]
     vectors, embedded = cache.embed(texts, embedder or (lambda: make_embedder(settings)), progress=progress)
-    # Sentences are embedded too (under their own heading): a section that answers in one
-    # sentence among many is found by that sentence, not by its diluted passage vector.
-    sentence_texts = [sentence_dense_text(rows[r]["path"], sent, None if rows[r]["glossary"] else abbreviations)
-                      for r, sent in zip(sentence_rows, sentence_plain)]
-    sentence_vectors, embedded_s = cache.embed(sentence_texts, embedder or (lambda: make_embedder(settings)),
-                                               progress=progress)
-    embedded += embedded_s
     cache.save()
     if embedder is None:
         prepare_query_encoder(settings)  # so that the first question does not export the model
     dim = cache.dim or (embedder.dim if embedder else make_embedder(settings).dim)
-    stats.sentences = len(sentence_texts)
-    stats.embedded, stats.cached = embedded, len(texts) + len(sentence_texts) - embedded
+    stats.sentences = len(sentence_rows)
+    stats.embedded, stats.cached = embedded, len(texts) - embedded
     stats.embed_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     faiss.write_index(dense_index(vectors, dim), str(index_dir / "dense.faiss"))
-    faiss.write_index(dense_index(sentence_vectors, dim), str(index_dir / "dense_sentences.faiss"))
     stats.dense_s = time.perf_counter() - t0
     progress.step(f"index: {embedded} passages embedded, {stats.cached} from the cache")
 

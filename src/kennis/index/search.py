@@ -52,15 +52,15 @@ _LEGAL_CUE = re.compile(r"\b(artikel\w*|wet\w*|grondslag\w*|bepaling\w*|wettelij
 #: The signals a unit is ranked by, each scaled to 0..1 within the allowed units:
 #: BM25 of the whole unit (headings weighted in), of its best passage, of its best
 #: sentence (with the sentence before it), of its headings alone; the idf-weighted share
-#: of the query's terms it contains; the cosine of its best passage and of its best
-#: sentence (min-max over the best ``_DEPTH`` units); and whether it is a law article when the query asks for a
+#: of the query's terms it contains; the cosine of its best passage (min-max over the
+#: best ``_DEPTH`` units); and whether it is a law article when the query asks for a
 #: legal basis. Best passage and best sentence keep a long section that states the
 #: answer once from losing to short sections that merely share words with the query.
-FEATURES = ("unit", "passage", "sentence", "heading", "coverage", "dense", "dense_sentence", "law")
+FEATURES = ("unit", "passage", "sentence", "heading", "coverage", "dense", "law")
 #: Weights of the signals for questions and for keyword queries (two to five words, no
 #: question mark), fitted by ``bench/fit_search.py`` (see there for the held-out figures).
-QUESTION_WEIGHTS = (1.0, 0.1, 0.3, 0.0, 4.0, 0.4, 0.3, 0.1)
-KEYWORD_WEIGHTS = (1.0, 0.0, 0.8, 0.1, 2.0, 0.2, 0.1, 0.0)
+QUESTION_WEIGHTS = (1.0, 0.3, 0.5, 0.0, 3.0, 0.5, 0.0)
+KEYWORD_WEIGHTS = (1.0, 0.05, 0.8, 0.0, 2.0, 0.4, 0.0)
 
 
 _LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % Speller.MIN_TYPO_LEN)
@@ -143,7 +143,6 @@ class Searcher:
                                 dtype=np.float64)
         self._embedder = embedder
         self._dense = None
-        self._sentence_vectors: np.ndarray | None = None
         self._segments: dict[int, tuple] = {}
         self.unit_of_sentence = self.unit_of_row[self.sentence_rows]
         self._lock = threading.Lock()
@@ -190,27 +189,9 @@ class Searcher:
                 self._dense = faiss.read_index(str(self.index_dir / "dense.faiss"))
             return self._dense
 
-    @property
-    def sentence_vectors(self) -> np.ndarray | None:
-        """The sentence vectors (sentences × dim), or None for an index without them."""
-        with self._lock:
-            if self._sentence_vectors is None:
-                path = self.index_dir / "dense_sentences.faiss"
-                if self.bm25_sentences is None or not path.is_file():
-                    self._sentence_vectors = np.zeros((0, 0), dtype=np.float32)
-                else:
-                    import faiss
-
-                    index = faiss.read_index(str(path))
-                    self._sentence_vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else \
-                        np.zeros((0, 0), dtype=np.float32)
-            vectors = self._sentence_vectors
-            return vectors if len(vectors) and len(vectors) == len(self.sentence_rows) else None
-
     def warm_up(self) -> None:
         """Load the model and the dense index now (the first query would otherwise)."""
         _ = self.dense
-        _ = self.sentence_vectors
         self.embedder.embed_queries(["warm"])
 
     # --- selection -------------------------------------------------------------------------
@@ -383,20 +364,12 @@ class Searcher:
             qv = self.embedder.embed_queries([self.abbreviations.inline(q.corrected or text)])
             row_dense = self._dense_scores(qv, row_mask)
             details["row_dense"] = row_dense
-            cols = [("dense", self._unit_max(np.where(np.isfinite(row_dense), row_dense, -1.0),
-                                             self.unit_of_row, fill=-1.0))]
-            vectors = self.sentence_vectors
-            if vectors is not None and len(vectors):
-                # einsum, not BLAS: a matrix-vector product this small is slower on BLAS
-                # threads that compete with the other requests for the cores.
-                sims = np.where(row_mask[self.sentence_rows], np.einsum("ij,j->i", vectors, qv[0]), -1.0)
-                cols.append(("dense_sentence", self._unit_max(sims, self.unit_of_sentence, fill=-1.0)))
-            for name, best in cols:
-                ranked = np.sort(best[allowed])[::-1]
-                if len(ranked):
-                    hi, lo = ranked[0], ranked[min(len(ranked), _DEPTH) - 1]
-                    if hi > lo:
-                        feats[:, FEATURES.index(name)] = np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+            best = self._unit_max(np.where(np.isfinite(row_dense), row_dense, -1.0), self.unit_of_row, fill=-1.0)
+            ranked = np.sort(best[allowed])[::-1]
+            if len(ranked):
+                hi, lo = ranked[0], ranked[min(len(ranked), _DEPTH) - 1]
+                if hi > lo:
+                    feats[:, FEATURES.index("dense")] = np.clip((best - lo) / (hi - lo), 0.0, 1.0)
         if lexical and q.legal:
             feats[:, FEATURES.index("law")] = self._is_law
         return q, allowed, feats[allowed], details
