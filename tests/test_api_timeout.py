@@ -32,7 +32,7 @@ def _children(pid: int) -> set[int]:
 
 @pytest.fixture(scope="module")
 def server():
-    app = create_app(Settings(query_timeout_s=TIMEOUT_S), store=big_store(3000), core_factory=lambda s: object())
+    app = create_app(Settings(query_timeout_s=TIMEOUT_S), store=big_store(3000))
     with live_server(app) as url:
         yield url, app
 
