@@ -5,6 +5,7 @@ HTTP server on 127.0.0.1, serving responses and files made from the fixtures (an
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -112,6 +113,21 @@ def test_updates_lists_the_newer_toestand_and_changes_nothing(circulaire_2026: t
     repo.queries.clear()
     check_updates(settings, since=date(2026, 1, 1))
     assert all(q.endswith(" and dcterms.modified>=2026-01-01") for q in repo.queries)
+
+
+def test_cli_updates_reports_and_fetches(circulaire_2026: tuple[Settings, Repository],
+                                        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    settings, repo = circulaire_2026
+    monkeypatch.setenv("KENNIS_SRU_URL", settings.sru_url)
+    args = ["--corpus-dir", str(settings.corpus_dir), "--data-dir", str(settings.data_dir), "--quiet"]
+    assert main(["corpus", "updates", "--since", "2026-01-01", *args]) == 0
+    out = capsys.readouterr().out
+    assert "4 BWB-documenten nagevraagd" in out and "BWBR9000004" in out and "--fetch" in out
+    assert main(["corpus", "updates", "--fetch", "--json", *args]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [u["status"] for u in payload["updates"]] == ["added"] and payload["added"]["changed"]
+    assert main(["corpus", "updates", *args]) == 0
+    assert "Geen nieuwere toestanden gevonden." in capsys.readouterr().out
 
 
 def test_a_toestand_not_newer_than_the_one_held_is_no_update(circulaire_2026: tuple[Settings, Repository]) -> None:
