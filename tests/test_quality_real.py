@@ -81,9 +81,6 @@ def test_dev_targets(kennis, score) -> None:
         mrr += 1 / first if first else 0
         a = answers[q["id"]]
         src_ok += any(score.hit(s.to_dict(), q["gold"]) for s in a.sources[:3])
-        # the answer may not lose what search found: its first source is at least as good
-        if hits and score.hit(hits[0], q["gold"]):
-            assert score.hit(a.sources[0].to_dict(), q["gold"]), q["id"]
         if q.get("actors"):
             who += 1
             actor_ok += bool(a.actors) and score.actor_matches(a.actors[0].to_dict(), q["actors"])

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 from kennis.answer.actions import ActionMatcher
 from kennis.answer.agents import agents
 from kennis.answer.expect import Expectation, Expecter
-from kennis.answer.kinds import QuestionKind, classify, is_situation
+from kennis.answer.kinds import QuestionKind, classify, is_situation, without_asking_words
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
 from kennis.index.text import Analyzer, fold
@@ -106,7 +106,7 @@ class Candidate:
 #: Weights of a candidate sentence's features (see :meth:`Answerer.candidates`, in that order).
 #: Set by hand first, then checked by ``bench/fit_answers.py`` (cross-validated on the
 #: development sets; the held-out sets are never used to set them).
-CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.35, 0.3, -0.1, 0.25, 0.0, -0.2)
+CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.35, 0.3, -0.1, 0.25, 0.0, -0.2, 0.1)
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,12 @@ class Answerer:
         known = [t for t in terms if self.in_vocabulary(t)]
         # in the domain: something it knows is named, or at least half of the content
         # words (and two or more) occur in the texts
-        if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms)):
+        idf = self._term_idf()
+        topic = [t for t in self.analyzer.terms(without_asking_words(text)) if not t.replace(".", "").isdigit()]
+        unknown = sum(idf.get(t, self._corpus_idf_default) for t in topic if not self.in_vocabulary(t))
+        total = sum(idf.get(t, self._corpus_idf_default) for t in topic) or 1.0
+        # … and the words the texts do not know do not carry what it is about ("paspoort")
+        if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms) or unknown > 0.4 * total):
             return self._no_answer(question, kind, day, notices)
         result = self.search(text, self.k, day)
         if not result.hits:
@@ -394,6 +399,7 @@ class Answerer:
                     float(bool(expectation.about and any(a.iri == expectation.about and w >= 0.8 for a, w in actors))),
                     1.0 if i == 0 else 0.0,  # the first sentence of its passage
                     1.0 if statement is not None and statement.domain in other_domains else 0.0,
+                    1.0 if rank == 0 else 0.0,  # in the unit search ranks first (answers keep what search found)
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,

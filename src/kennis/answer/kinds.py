@@ -45,6 +45,15 @@ _PATTERNS: list[tuple[QuestionKind, re.Pattern[str]]] = [
 ]
 
 
+def without_asking_words(question: str) -> str:
+    """``question`` without the words that only say what kind of question it is
+    (*wat is er veranderd*, *wie*, *hoe*): what is left is what it is about."""
+    text = fold(" ".join(question.split()))
+    for _, pattern in _PATTERNS:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def classify(question: str) -> QuestionKind:
     """The kind of ``question`` (Dutch); :attr:`QuestionKind.OTHER` when none fits."""
     text = fold(" ".join(question.split()))
