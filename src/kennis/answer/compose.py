@@ -172,6 +172,7 @@ class Answerer:
         self._corpus_idf: dict[str, float] | None = None
         self._agents_cache: dict[str, list[tuple[str, str, float, str]]] = {}
         self._actions_cache: dict[str, set[str]] = {}
+        self._concepts_cache: dict[str, set[str]] = {}
         self._corpus_idf_default = 1.0
         self.statements = graph.competences()
         # which domain the graph places a concept in: the one domain of the statements about it
@@ -253,9 +254,12 @@ class Answerer:
         expectation = self.expecter.expect(text, mentions, who=kind is QuestionKind.WHO)
         ranked = self.rank_statements(text, kind, mentions, result, selection, expectation)
         domain = self.situation_domain(text, mentions) if is_situation(text) else ""
+        # a question that names one domain is about that domain
+        named = {m.label for m in mentions} & {self._domain_label(d) for d in _DOMAINS}
+        in_domain = domain or (next(iter(named)) if len(named) == 1 else "")
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
-                                     ranked if kind is not QuestionKind.DEFINITION else [], domain)
+                                     ranked if kind is not QuestionKind.DEFINITION else [], in_domain)
         return Analysis(expectation, tuple(ranked), tuple(candidates), domain)
 
     # --- answering sentences -------------------------------------------------------------------
@@ -307,6 +311,12 @@ class Answerer:
         out.sort(key=lambda x: -x[1])
         return out
 
+    def _sentence_concepts(self, sentence: str) -> set[str]:
+        found = self._concepts_cache.get(sentence)
+        if found is None:
+            found = self._concepts_cache[sentence] = {m.iri for m in self.linker.link(sentence) if m.kind != "actor"}
+        return found
+
     def _sentence_actions(self, sentence: str) -> set[str]:
         found = self._actions_cache.get(sentence)
         if found is None:
@@ -334,6 +344,7 @@ class Answerer:
         q_weight = sum(self._corpus_idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
         # in a described case, what the other domain's statements say does not apply
         other_domains = {self._domain_label(d) for d in _DOMAINS} - {domain} if domain else set()
+        other_iris = {ids.iri("concept", d) for d in _DOMAINS if self._domain_label(d) in other_domains}
         noun_span = expectation.noun_span
         asked_actors = {m.iri for m in mentions if m.kind == "actor"
                         and not (noun_span and m.start <= noun_span[0] < m.end)}
@@ -398,7 +409,9 @@ class Answerer:
                     1.0 if expectation.actor and not lead else 0.0,  # an actor is asked and it names none
                     float(bool(expectation.about and any(a.iri == expectation.about and w >= 0.8 for a, w in actors))),
                     1.0 if i == 0 else 0.0,  # the first sentence of its passage
-                    1.0 if statement is not None and statement.domain in other_domains else 0.0,
+                    # of the other domain than the case or question is about
+                    1.0 if (statement is not None and statement.domain in other_domains)
+                    or (statement is None and other_iris & self._sentence_concepts(sent)) else 0.0,
                     1.0 if rank == 0 else 0.0,  # in the unit search ranks first (answers keep what search found)
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
@@ -518,7 +531,9 @@ class Answerer:
     # --- disagreement, the newest word, situations ---------------------------------------------
 
     def _valid_from(self, doc: str) -> date | None:
-        return self.corpus.manifest.document(doc).valid_from
+        """Since when a document applies: its validity, else the date of its first version (a letter)."""
+        info = self.corpus.manifest.document(doc)
+        return info.valid_from or (info.versions[0].date if info.versions else None)
 
     def _conflict(self, best: Candidate, candidates: Sequence[Candidate],
                   selection: Selection) -> tuple[Candidate, bool] | None:
@@ -547,7 +562,7 @@ class Answerer:
         manifest = self.corpus.manifest
         newer = {v.doc for v in selection.versions
                  if v.doc != first.doc and manifest.document(v.doc).kind != "wet"
-                 and (manifest.document(v.doc).valid_from or since) > since}
+                 and (self._valid_from(v.doc) or since) > since}
         if not newer:
             return None
         main, _ = split_exception(question)
