@@ -491,16 +491,14 @@ class Answerer:
             parts.append(f"{actors[0].label[:1].upper()}{actors[0].label[1:]}.")
         parts.append(f"Bron: {self._cite(first)}: “{first.quote}”")
         parts.append(self._basis(sources, selection))
-        conflict = self._conflict(best, candidates, selection)
+        conflict = self._conflict(best, ranked, selection)
         if conflict is not None:
-            other, newer = conflict
-            if other.actors and other.actors[0].iri not in {a.iri for a in actors[:1]}:
-                actors = [*actors[:1], other.actors[0], *[a for a in actors[1:] if a.iri != other.actors[0].iri]][:3]
-            other_source = Source(other.doc, other.version, other.ref, other.quote, other.passage, other.title)
+            other_source, other_actor, newer = conflict
+            actors = [*actors[:1], other_actor, *[a for a in actors[1:] if a.iri != other_actor.iri]][:3]
             sources = self._merge_sources([first, other_source], sources[1:])
             which = "nieuwer" if newer else "ouder"
             parts.insert(-1, f"Let op: de bronnen verschillen. {self._cite(other_source)} ({which}) noemt "
-                             f"{other.actors[0].label if other.actors else 'een andere actor'}: “{other.quote}”")
+                             f"{other_actor.label}: “{other_source.quote}”")
         if path:
             parts.insert(-1, "Route: " + " → ".join(
                 f"{p.step}: {p.actor.label if p.actor else p.label}" for p in path) + ".")
@@ -535,21 +533,28 @@ class Answerer:
         info = self.corpus.manifest.document(doc)
         return info.valid_from or (info.versions[0].date if info.versions else None)
 
-    def _conflict(self, best: Candidate, candidates: Sequence[Candidate],
-                  selection: Selection) -> tuple[Candidate, bool] | None:
-        """A near-best source in force, from another document, that gives the same competence
-        (same action on the same object) to another actor; with whether it is the newer one."""
+    def _conflict(self, best: Candidate, ranked: Sequence[ScoredStatement],
+                  selection: Selection) -> tuple[Source, ActorRef, bool] | None:
+        """A curated statement nearly as good as the answer's, stated in another document in
+        force, that gives the same competence (same action on the same object, same domain) to
+        another actor: its source, its actor and whether its document is the newer one."""
         c = best.statement
         if c is None:
             return None
-        for other in candidates[1:6]:
-            o = other.statement
-            if (o is None or other.score < 0.85 * best.score or other.doc == best.doc
-                    or o.actor.iri == c.actor.iri or (o.action, o.object) != (c.action, c.object)
+        # as close to the question in its own words (where search ranks it does not count here)
+        mine = next((st.lexical for st in ranked if st.competence.iri == c.iri), 0.0)
+        for st in ranked[:6]:
+            o = st.competence
+            if (st.lexical < 0.8 * mine or o.actor.iri == c.actor.iri or (o.action, o.object) != (c.action, c.object)
                     or (o.domain and c.domain and o.domain != c.domain)):
                 continue
-            mine, theirs = self._valid_from(best.doc), self._valid_from(other.doc)
-            return other, bool(mine and theirs and theirs > mine)
+            src = next((s for s in o.sources if f"{s.doc}/{s.version}" in selection.version_ids
+                        and s.doc != best.doc and s.passage), None)
+            if src is None:
+                continue
+            theirs_from, mine_from = self._valid_from(src.doc), self._valid_from(best.doc)
+            source = Source(src.doc, src.version, src.ref, src.quote, src.passage, self._title(src.passage))
+            return source, self._actor(o.actor), bool(mine_from and theirs_from and theirs_from > mine_from)
         return None
 
     def _newest_word(self, actors: Sequence[ActorRef], question: str, first: Source,
