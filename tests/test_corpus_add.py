@@ -215,6 +215,16 @@ def test_search_hits_carry_deep_links(official_kennis: Kennis) -> None:
     assert all("url" in h for h in shipped.to_dict()["hits"])
 
 
+def test_answer_sources_carry_deep_links(official_kennis: Kennis) -> None:
+    answer = official_kennis.ask("Wie draagt het gezag over de stallingen?", date="2011-01-01")
+    assert answer.sources
+    for src in answer.sources:
+        assert src.url == official_kennis.corpus.passage(src.passage).url != ""
+    assert answer.sources[0].url == "https://wetten.overheid.nl/BWBR9000001/2010-01-01"
+    assert all(s.source is None or s.source.url for s in answer.path)
+    assert "url" in answer.to_dict()["sources"][0]
+
+
 def test_legal_bases_are_queryable_by_sparql(official_kennis: Kennis) -> None:
     from rdflib.namespace import RDF
 

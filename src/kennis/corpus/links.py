@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kennis.models import ActorCard, Answer, DocumentInfo, SearchResult
+from kennis.models import ActorCard, Answer, DocumentInfo, SearchResult, Source
 
 WETTEN = "https://wetten.overheid.nl/"
 OFFICIELE_BEKENDMAKINGEN = "https://zoek.officielebekendmakingen.nl/"
@@ -138,8 +138,12 @@ def link_search(result: SearchResult, corpus: Any) -> SearchResult:
 
 
 def link_answer(answer: Answer, corpus: Any) -> Answer:
-    sources = tuple(replace(s, url=s.url or link_of(corpus, s.doc, s.version, s.ref, s.passage)) for s in answer.sources)
-    return replace(answer, sources=sources)
+    """``answer`` with the ``url`` of its sources and of the sources of its route filled in."""
+    def linked(s: Source) -> Source:
+        return replace(s, url=s.url or link_of(corpus, s.doc, s.version, s.ref, s.passage))
+
+    path = tuple(replace(step, source=linked(step.source)) if step.source is not None else step for step in answer.path)
+    return replace(answer, sources=tuple(linked(s) for s in answer.sources), path=path)
 
 
 def link_card(card: ActorCard, corpus: Any) -> ActorCard:
