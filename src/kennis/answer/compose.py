@@ -651,6 +651,9 @@ class Answerer:
         unit_rank: dict[tuple[str, str, str], int] = {}
         for rank, h in enumerate(result.hits):
             unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
+        ranks_in: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        for (doc, version, ref), rank in unit_rank.items():
+            ranks_in.setdefault((doc, version), []).append((ref, rank))
         versions = selection.version_ids
         semantic = self._semantic(text)
         asked = self.actions.asked(text)
@@ -666,8 +669,8 @@ class Answerer:
             lexical = 0.65 * own + 0.35 * quoted
             support = 0.0
             for s in in_force:
-                for (doc, version, ref), rank in unit_rank.items():
-                    if doc == s.doc and version == s.version and (ref_within(s.ref, ref) or ref_within(ref, s.ref)):
+                for ref, rank in ranks_in.get((s.doc, s.version), ()):
+                    if ref_within(s.ref, ref) or ref_within(ref, s.ref):
                         support = max(support, 1.0 / (1 + rank))
             others = mentioned - {c.actor.iri}
             entity = len(others & st_entities) / len(others) if others else 0.0
@@ -815,15 +818,17 @@ class Answerer:
         }
         out = []
         for h in hits:
-            out.append(Source(h.doc, h.version, h.ref, self.best_sentences(h.text, q_terms), h.id, h.title))
+            out.append(Source(h.doc, h.version, h.ref, self.best_sentences(h.text, q_terms, key="hit:" + h.id), h.id, h.title))
         return out
 
-    def best_sentences(self, text: str, q_terms: set[str], n: int = 2) -> str:
-        """The one or two consecutive sentences of ``text`` that share most with the question."""
-        sents = sentences(text)
+    def best_sentences(self, text: str, q_terms: set[str], n: int = 2, key: str = "") -> str:
+        """The one or two consecutive sentences of ``text`` that share most with the question
+        (``key``: the passage id, so that its sentences are analysed once)."""
+        analysed = self._sentence_terms(key, text) if key else [(s, set(self.analyzer.terms(s))) for s in sentences(text)]
+        sents = [s for s, _ in analysed]
         if not sents:
             return text[:300]
-        scores = [len(q_terms & set(self.analyzer.terms(s))) for s in sents]
+        scores = [len(q_terms & terms) for _, terms in analysed]
         i = max(range(len(sents)), key=lambda j: (scores[j], -j))
         chosen = sents[i]
         if n > 1 and i + 1 < len(sents) and scores[i + 1] > 0 and len(chosen) < 200:
