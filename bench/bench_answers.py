@@ -69,8 +69,10 @@ def score_set(k: Kennis, questions: list[dict], score, repeat: int) -> tuple[dic
         for s in a.sources:
             quotes += 1
             try:
-                text = " ".join(k.corpus.passage(s.passage).text.split())
-                quotes_ok += " ".join(s.quote.split()) in text and s.doc == k.corpus.passage(s.passage).doc
+                p = k.corpus.passage(s.passage)
+                # a quote may come from the passage's footnotes, which belong to it
+                text = " ".join(" ".join([p.text, *(f.text for f in p.footnotes)]).split())
+                quotes_ok += " ".join(s.quote.split()) in text and s.doc == p.doc
             except Exception:  # noqa: BLE001 - a source that does not resolve counts as wrong
                 pass
         if not q.get("gold"):

@@ -69,6 +69,11 @@ def split_exception(text: str) -> tuple[str, str]:
     return text, excluded
 
 
+def _with_notes(p: Any) -> str:
+    """A passage's text with its footnotes, which belong to it and often hold the answer."""
+    return "\n".join([p.text, *(f.text for f in p.footnotes)]) if p.footnotes else p.text
+
+
 class GraphFacts(Protocol):
     """What answering needs of the graph."""
 
@@ -421,13 +426,14 @@ class Answerer:
         top_score = result.hits[0].score if result.hits and result.hits[0].score > 0 else 1.0
         for rank, h in enumerate(result.hits[:8]):
             for p in self._unit_passages(h):
-                consider(p.id, p.text, p.doc, p.version, p.ref, p.title, rank, h.score / top_score)
+                consider(p.id, _with_notes(p), p.doc, p.version, p.ref, p.title, rank, h.score / top_score)
         for q, sts in quoted.items():
             for st in sts:
                 for src in st.competence.sources:
                     if " ".join(src.quote.split()) == q and self.corpus.has_passage(src.passage):
                         p = self.corpus.passage(src.passage)
-                        consider(p.id, p.text, p.doc, p.version, p.ref, p.title, rank_of(p.doc, p.version, p.ref),
+                        consider(p.id, _with_notes(p), p.doc, p.version, p.ref, p.title,
+                                 rank_of(p.doc, p.version, p.ref),
                                  only=q)
         out.sort(key=lambda c: -c.score)
         return out
