@@ -397,8 +397,10 @@ class Answerer:
                     best = max(statements, key=lambda st: st.score)
                     statement = best.competence
                     stated = best.score / (top or 1.0) * (0.6 if best.lexical < 0.2 else 1.0)
+                # the curated actor acts in this sentence, but only in the statement's own action
+                speaks = statement is not None and (not asked_actions or statement.action in asked_actions)
                 actors = self._sentence_actors(sent, asked_actors, expectation,
-                                               statement.actor if statement is not None else None)
+                                               statement.actor if speaks and statement is not None else None)
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
                 features = (
