@@ -20,7 +20,7 @@ from kennis.graph.assemble import (
     load_tbox,
 )
 from kennis.graph.validate import check_shapes, check_sources, passage_stub
-from kennis.graph.vocab import GRAPH, passage_iri
+from kennis.graph.vocab import GRAPH, PROV, passage_iri
 
 GRAPH_FILE = "graph.nq"
 STATS_FILE = "graph_stats.json"
@@ -69,7 +69,9 @@ def build_graph(
         inferred = reason(tbox, abox)
     from kennis.graph.reason import super_property_entailments
 
-    inferred += super_property_entailments(tbox, abox, inferred)
+    # PROV-O's delegation, so that a PROV-aware client finds every mandate. Not the other PROV
+    # super-properties (wasDerivedFrom, value): thousands of triples a reasoner entails anyway.
+    inferred += super_property_entailments(tbox, abox, inferred, supers_in=(PROV.actedOnBehalfOf,))
     step("graph: linking passages to actors and concepts")
     linker = MentionLinker(lexicon_from_curation(curation, for_linking=True))
     cgraph = corpus_graph(corpus, linker)

@@ -77,14 +77,14 @@ def reason(tbox: Graph, abox: Graph) -> Graph:
     return inferred
 
 
-def super_property_entailments(tbox: Graph, *graphs: Graph) -> Graph:
-    """``(s q o)`` for every ``(s p o)`` of ``graphs`` with ``p ⊑ q`` in ``tbox`` (RDFS rule rdfs7),
-    where not already stated.
+def super_property_entailments(tbox: Graph, *graphs: Graph, supers_in: Iterable[URIRef]) -> Graph:
+    """``(s q o)`` for every ``(s p o)`` of ``graphs`` with ``p ⊑ q`` in ``tbox`` (RDFS rule rdfs7)
+    and ``q`` in ``supers_in``, where not already stated.
 
-    A client that knows only a reused vocabulary must find what our sub-properties say:
-    every ``kb:actsOnBehalfOf`` is a ``prov:actedOnBehalfOf``, every ``kb:statedIn`` a
-    ``prov:wasDerivedFrom``. HermiT does not return all of these, so they are added here.
+    A client that knows only a reused vocabulary must find what our sub-properties say, e.g.
+    every ``kb:actsOnBehalfOf`` as a ``prov:actedOnBehalfOf``; HermiT does not return these.
     """
+    wanted = set(supers_in)
     direct: dict[URIRef, set[URIRef]] = {}
     for p, sup in tbox.subject_objects(RDFS.subPropertyOf):
         if isinstance(p, URIRef) and isinstance(sup, URIRef) and p != sup:
@@ -100,7 +100,7 @@ def super_property_entailments(tbox: Graph, *graphs: Graph) -> Graph:
                     todo.append(sup)
         return seen
 
-    closure = {p: supers(p) for p in direct}
+    closure = {p: supers(p) & wanted for p in direct}
     out = Graph()
     for g in graphs:
         for s, p, o in g:
