@@ -168,17 +168,44 @@ class SentenceTransformerEmbedder(_ModelEmbedder):
         return self._encode([self._prefixes[1] + t for t in texts])
 
 
-#: Queries a process encodes with the flat-file tokenizer (:mod:`kennis.index.unigram`)
-#: before it loads ``tokenizers``: that one takes most of a second to open and 0.02 ms a
-#: query, the flat files 3 ms to open and about 0.5 ms a query (same ids). A command that
-#: asks one question never pays the second; a server or batch pays it once.
-QUICK_QUERIES = 8
+class _RowReader:
+    """Rows of a 2-d ``.npy`` file read on demand (``os.pread``), nothing kept resident."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read(fh)
+            self._offset = fh.tell()
+        if fortran or len(shape) != 2:
+            raise ConfigError(f"{path} is not a row-major matrix")
+        self._dtype = np.dtype(dtype)
+        self._width = int(shape[1])
+        self._row_bytes = self._width * self._dtype.itemsize
+        self._fd = os.open(path, os.O_RDONLY)
+
+    def take(self, ids: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(ids, return_inverse=True)
+        rows = np.empty((len(unique), self._width), dtype=np.float32)
+        for k, i in enumerate(unique.tolist()):
+            raw = os.pread(self._fd, self._row_bytes, self._offset + i * self._row_bytes)
+            rows[k] = np.frombuffer(raw, dtype=self._dtype)
+        return rows[inverse.reshape(ids.shape)]
+
+    def __del__(self) -> None:
+        try:
+            os.close(self._fd)
+        except (AttributeError, OSError):
+            pass
 
 
 class OnnxEmbedder(_ModelEmbedder):
     """The exported model (``encoder.onnx`` + memory-mapped word embeddings) on ONNX Runtime.
 
-    Queries (a few texts) run on a one-thread session, passages on one with every core:
+    Queries (a few texts) are tokenized from flat files (:mod:`kennis.index.unigram`: 3 ms
+    to open where ``tokenizers`` takes most of a second and 200 MB; the same ids) and their
+    word embeddings read row by row from the file; batches use ``tokenizers`` and a memory
+    map. Queries run on a one-thread session, passages on one with every core:
     a short query gains nothing from intra-op threads, whose synchronisation on a busy
     small machine costs more than the work. Sessions are made on first use, so a process
     that only answers questions never builds the many-thread one. ``query_model`` picks
@@ -208,8 +235,8 @@ class OnnxEmbedder(_ModelEmbedder):
         self._sessions: dict[tuple[str, int], object] = {}
         self._tokenizer = None
         self._fast = None
-        self._quick_left = QUICK_QUERIES
         self._embeddings: np.ndarray | None = None
+        self._rows: _RowReader | None = None
 
     def _session(self, model: str, threads: int):
         key = (model, threads)
@@ -229,16 +256,12 @@ class OnnxEmbedder(_ModelEmbedder):
 
     def _tokens(self, texts: Sequence[str], quick: bool = False) -> list[list[int]]:
         """Token ids; ``quick``: a few texts, which the flat-file tokenizer may take."""
-        if self._embeddings is None:
-            # Memory-mapped: a query reads a few rows of the 384 MB table, not all of it.
-            self._embeddings = np.load(self._dir / "embeddings.npy", mmap_mode="r")
-        if quick and self._tokenizer is None and self._quick_left > 0:
+        if quick:
             if self._fast is None and (self._dir / "unigram" / "unigram.json").is_file():
                 from kennis.index.unigram import FastUnigram
 
                 self._fast = FastUnigram(self._dir / "unigram")
             if self._fast is not None and all(self._fast.handles(t) for t in texts):
-                self._quick_left -= len(texts)
                 return [self._fast.encode(t, self._max_len) for t in texts]
         if self._tokenizer is None:
             from tokenizers import Tokenizer
@@ -251,11 +274,22 @@ class OnnxEmbedder(_ModelEmbedder):
             return [self._tokenizer.encode(texts[0]).ids]
         return [e.ids for e in self._tokenizer.encode_batch(list(texts))]
 
+    def _lookup(self, tok: np.ndarray, quick: bool) -> np.ndarray:
+        """Word embeddings of the token ids ``tok`` (any shape)."""
+        if quick:
+            # A few rows read from the file: a memory map would keep every page it ever
+            # touched (and its read-ahead) resident, hundreds of MB after a few hundred queries.
+            if self._rows is None:
+                self._rows = _RowReader(self._dir / "embeddings.npy")
+            return self._rows.take(tok)
+        if self._embeddings is None:
+            self._embeddings = np.load(self._dir / "embeddings.npy", mmap_mode="r")
+        return np.asarray(self._embeddings[tok], dtype=np.float32)
+
     def _run(self, texts: Sequence[str], model: str, threads: int, quick: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         ids = self._tokens(texts, quick)
-        assert self._embeddings is not None
         sess = self._session(model, threads)
         out = np.zeros((len(ids), self._dim), dtype=np.float32)
         # Similar lengths together: padding is work for nothing.
@@ -268,7 +302,7 @@ class OnnxEmbedder(_ModelEmbedder):
             for row, i in enumerate(chunk):
                 tok[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1
-            embeds = np.asarray(self._embeddings[tok], dtype=np.float32)
+            embeds = self._lookup(tok, quick)
             out[chunk] = sess.run(["embedding"], {"embeds": embeds, "mask": mask})[0]
         return _normalise(out)
 
