@@ -54,7 +54,7 @@ def typed_keywords(sets: dict[str, list[dict]]) -> list[dict]:
 def derived_keywords(sets: dict[str, list[dict]], document_frequency) -> list[dict]:
     """Each (non-keyword) question reduced to its content words: stopwords and question
     words dropped, the five rarest kept in their order (``document_frequency(word)``)."""
-    from kennis.index.text import fold, stopwords
+    from kennis.text import fold, stopwords
 
     stops = stopwords() | _QUESTION_WORDS
     out = []

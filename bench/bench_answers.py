@@ -37,7 +37,7 @@ import _eval  # noqa: E402
 
 from kennis.config import Settings  # noqa: E402
 from kennis.service import Kennis  # noqa: E402
-from kennis.index.text import fold  # noqa: E402
+from kennis.text import fold  # noqa: E402
 
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_SETS = [EVAL / "dev.jsonl", EVAL / "dev2.jsonl"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kennis.compare import cited_from, compare_versions, diff_words, editions_with_text, mark_terms, query_terms
+from kennis.corpus.compare import cited_from, compare_versions, diff_words, editions_with_text, mark_terms, query_terms
 from kennis.config import Settings
 from kennis.corpus import ingest
 from kennis.models import ActorCard, ActorRef, Answer, Competence, ExplanationStep

@@ -54,7 +54,7 @@ def test_a_short_name_typed_in_lower_case_counts_when_it_is_no_word():
 
 
 def test_lower_case_short_abbreviations_are_expanded_unless_a_word():
-    from kennis.index.text import Abbreviations
+    from kennis.text import Abbreviations
 
     abbr = Abbreviations({"SD": "Stallingsdienst", "OM": "Openbaar Ministerie"}, frozenset({"om", "de"}))
     assert abbr.expand("wat doet de sd") == ["Stallingsdienst"]

@@ -33,7 +33,7 @@ from kennis.models import ActorChanges, CarriedStatement, ProposedStatement
 from kennis.progress import Progress
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kennis.compare import Citation, Comparison
+    from kennis.corpus.compare import Citation, Comparison
     from kennis.answer.compose import Answerer
     from kennis.graph.executor import QueryExecutor, QueryResult
     from kennis.graph.store import TripleStore
@@ -158,7 +158,7 @@ class Kennis:
     def actors(self, q: str | None = None) -> list[ActorRef]:
         """Actors, optionally those whose label or abbreviation contains ``q``."""
         from kennis.graph.queries import list_actors
-        from kennis.index.text import fold
+        from kennis.text import fold
 
         actors = list_actors(self.store)
         if q and q.strip():
@@ -417,20 +417,20 @@ class Kennis:
 
     def editions(self, doc: str) -> list[tuple[str, str]]:
         """``(doc, version)`` of every text held of ``doc``'s work (or of ``doc`` alone), oldest first."""
-        from kennis.compare import editions_with_text
+        from kennis.corpus.compare import editions_with_text
 
         return editions_with_text(self.corpus, doc)
 
     def compare(self, left: tuple[str, str | None], right: tuple[str, str | None],
                 ref: str | None = None) -> Comparison:
         """Two versions compared section by section (``(doc, version)``; left is the older)."""
-        from kennis.compare import compare_versions
+        from kennis.corpus.compare import compare_versions
 
         return compare_versions(self.corpus, left, right, ref)
 
     def cited_from(self, doc: str, ref: str | None = None) -> list[Citation]:
         """Passages that cite ``doc`` (or its provision ``ref``), in corpus order."""
-        from kennis.compare import cited_from
+        from kennis.corpus.compare import cited_from
 
         return cited_from(self.corpus, doc, ref)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from kennis.index.text import fold, stopwords
+from kennis.text import fold, stopwords
 
 PARTICLES = frozenset({"uit", "op", "aan", "voor", "over", "tot", "vast", "af", "in", "mee", "door", "bij"})
 #: Auxiliaries carry no action of their own ("is verantwoordelijk", "wordt geïnformeerd").

@@ -22,7 +22,7 @@ from kennis.answer.expect import Expectation, Expecter
 from kennis.answer.kinds import QuestionKind, classify, is_situation, without_asking_words
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
-from kennis.index.text import Analyzer, fold
+from kennis.text import Analyzer, fold
 from kennis import ids
 from kennis.models import (
     ActorRef,
@@ -757,7 +757,7 @@ class Answerer:
 
     def _from_change(self, question: str, mentions: Sequence[Mention], result: SearchResult,
                      selection: Selection, notices: tuple[str, ...]) -> Answer | None:
-        from kennis.compare import align_sections, diff_words, section_text
+        from kennis.corpus.compare import align_sections, diff_words, section_text
 
         pair = self._editions_compared(question, result)
         if pair is None:

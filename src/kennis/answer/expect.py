@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from kennis.answer.linking import LexEntry, Mention
-from kennis.index.text import fold, is_abbreviation_form, stopwords
+from kennis.text import fold, is_abbreviation_form, stopwords
 
 _WORD = re.compile(r"\w+")
 #: Words that end the pre-modified part of a Dutch noun phrase ("officier *van* justitie").

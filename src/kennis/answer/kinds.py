@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from kennis.index.text import fold
+from kennis.text import fold
 
 
 class QuestionKind(str, Enum):

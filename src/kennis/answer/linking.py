@@ -15,7 +15,7 @@ from typing import Iterable
 
 import numpy as np
 
-from kennis.index.text import fold, is_abbreviation_form, stem, stopwords
+from kennis.text import fold, is_abbreviation_form, stem, stopwords
 
 _WORD = re.compile(r"\w+(?:[.\-]\w+)*")
 

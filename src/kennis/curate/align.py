@@ -1,6 +1,6 @@
 """Sentences of one edition found in another: the alignment behind carry and changes.
 
-Sections are aligned by :func:`kennis.compare.align_sections` (heading and wording, the
+Sections are aligned by :func:`kennis.corpus.compare.align_sections` (heading and wording, the
 same aligner the document comparison shows). A quote of the older edition is then
 matched against every sentence of the newer one by its content words (Dutch stems,
 weighted by how rare they are in the two texts), with a preference for the sentences of
@@ -19,9 +19,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from kennis.compare import align_sections
+from kennis.corpus.compare import align_sections
 from kennis.corpus.corpus import norm_ref
-from kennis.index.text import fold, is_glossary, stem, stopwords
+from kennis.text import fold, is_glossary, stem, stopwords
 from kennis.models import ParsedVersion
 
 CarryStatus = Literal["same", "reworded", "moved", "gone"]

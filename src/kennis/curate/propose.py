@@ -22,7 +22,7 @@ from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus.corpus import norm_ref
 from kennis.curate.align import sentences
 from kennis.graph.abox import Curation
-from kennis.index.text import fold, is_glossary, parenthetical_abbreviations
+from kennis.text import fold, is_glossary, parenthetical_abbreviations
 from kennis.models import ParsedVersion, ProposedActor, ProposedStatement, SourceRef
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -17,7 +17,7 @@ from kennis.errors import NotFoundError
 from kennis.graph.assemble import LexiconEntry, _is_abbreviation
 from kennis.graph.store import TripleStore
 from kennis.graph.vocab import ELI, KB
-from kennis.index.text import fold
+from kennis.text import fold
 from kennis.models import ActorCard, ActorRef, Competence, Selection, SourceRef
 
 PREFIXES = (

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from kennis.config import Settings
 from kennis.index.embed import Embedder, VectorCache, embedder_name, make_embedder, prepare_query_encoder
 from kennis.index.names import name_groups
-from kennis.index.text import Abbreviations, Analyzer, fold, is_glossary, plain_short_words, vocabulary_of
+from kennis.text import Abbreviations, Analyzer, fold, is_glossary, plain_short_words, vocabulary_of
 from kennis.models import Passage
 from kennis.progress import Progress
 

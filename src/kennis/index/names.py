@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from kennis.index.text import fold
+from kennis.text import fold
 
 #: Names this short only count when written as the graph writes them (``OM``, ``DI``),
 #: so that Dutch words (``om``, ``di``) do not match.

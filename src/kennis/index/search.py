@@ -24,7 +24,7 @@ from kennis.errors import ConfigError, InvalidInputError, NotBuiltError
 from kennis.index.build import INDEX_DIRNAME, INDEX_FORMAT
 from kennis.index.embed import Embedder, make_embedder
 from kennis.index.names import Names
-from kennis.index.text import Abbreviations, Analyzer, Speller, fold, snippet
+from kennis.text import Abbreviations, Analyzer, Speller, fold, snippet
 from kennis.models import Hit, SearchResult, Selection
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -139,7 +139,7 @@ def esc(text: str) -> str:
 
 def highlighted(text: str, query: str) -> str:
     """HTML of ``text`` with the query terms marked (the searcher's ``**…**`` marks win)."""
-    from kennis.compare import mark_terms
+    from kennis.corpus.compare import mark_terms
 
     if text.count("**") >= 2:
         parts = text.split("**")

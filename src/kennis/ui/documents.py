@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from kennis.compare import Citation, Comparison, Segment
+from kennis.corpus.compare import Citation, Comparison, Segment
 from kennis.corpus import ref_within
 from kennis.errors import NotFoundError
 from kennis.format import cite_ref

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kennis.index.text import (
+from kennis.text import (
     Abbreviations,
     Analyzer,
     is_glossary,
@@ -68,7 +68,7 @@ def test_snippet_highlights_query_terms():
 
 
 def test_speller_corrects_a_left_out_or_swapped_letter_only():
-    from kennis.index.text import Speller
+    from kennis.text import Speller
 
     speller = Speller(["stallingscoordinator", "fietsenstalling", "gemeentelijk", "bedoelde"])
     assert speller.correct("fietsenstaling") == ["fietsenstalling"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
 from kennis.corpus.corpus import norm_ref, ref_within
 from kennis.errors import NotFoundError
-from kennis.index.text import fold
+from kennis.text import fold
 from kennis.models import ParsedVersion, Passage, Reference, Section, Selection, _Record
 
 if TYPE_CHECKING:  # pragma: no cover

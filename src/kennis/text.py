@@ -1,6 +1,8 @@
-"""Dutch text handling for retrieval: tokens, stems, stopwords, abbreviations, snippets.
+"""Dutch text handling shared by every layer: tokens, stems, stopwords, abbreviations, snippets.
 
-Pure Python (PyStemmer is a small C extension); nothing here loads torch or faiss.
+Pure Python (PyStemmer is a small C extension) below the corpus: it imports nothing of kennis,
+so corpus, graph, index, answer and curate all use it without depending on each other; nothing
+here loads torch or faiss.
 """
 
 from __future__ import annotations
