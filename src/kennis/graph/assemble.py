@@ -25,8 +25,6 @@ from kennis.graph.vocab import (
     scheme_iri, section_iri, version_iri,
 )
 
-WETTEN = "https://wetten.overheid.nl/"
-_BWB = re.compile(r"^BWB[RV]\d{7}$")
 _TYPE_ALIASES = {"Body": "ConsultativeBody"}
 
 
