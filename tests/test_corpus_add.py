@@ -225,6 +225,19 @@ def test_answer_sources_carry_deep_links(official_kennis: Kennis) -> None:
     assert "url" in answer.to_dict()["sources"][0]
 
 
+def test_api_serves_the_links(official_kennis: Kennis) -> None:
+    from fastapi.testclient import TestClient
+
+    from kennis.api import create_app
+
+    with TestClient(create_app(official_kennis.settings, core=official_kennis)) as client:
+        hits = client.get("/api/search", params={"q": "toezicht burgemeester", "doc": "BWBR9000005"}).json()["hits"]
+        assert hits and [h["url"] for h in hits] == [h.url for h in official_kennis.search(
+            "toezicht burgemeester", doc="BWBR9000005").hits]
+        (p,) = client.get("/api/documents/BWBR9000005/artikel 1.2 lid 1").json()["passages"]
+        assert p["url"] == "https://wetten.overheid.nl/" + p["jci"] and "&artikel=1.2&lid=1&" in p["jci"]
+
+
 def test_legal_bases_are_queryable_by_sparql(official_kennis: Kennis) -> None:
     from rdflib.namespace import RDF
 
