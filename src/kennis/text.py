@@ -44,8 +44,10 @@ def _bm25s_dutch_stopwords() -> tuple[str, ...]:
         return ()
     module_spec = importlib.util.spec_from_file_location("_kennis_bm25s_stopwords",
                                                          Path(spec.origin).parent / "stopwords.py")
+    if module_spec is None or module_spec.loader is None:  # pragma: no cover
+        return ()
     module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)  # type: ignore[union-attr]
+    module_spec.loader.exec_module(module)
     return tuple(module.STOPWORDS_DUTCH)
 
 
@@ -127,12 +129,12 @@ class Analyzer:
 
     def word_term(self, word: str) -> str | None:
         """The first index term of one word as written (cached; used to highlight snippets)."""
-        got = self._word_cache.get(word, False)
-        if got is False:
-            terms = self.terms(word)
-            got = terms[0] if terms else None
-            if len(self._word_cache) < 200_000:
-                self._word_cache[word] = got
+        if word in self._word_cache:
+            return self._word_cache[word]
+        terms = self.terms(word)
+        got = terms[0] if terms else None
+        if len(self._word_cache) < 200_000:
+            self._word_cache[word] = got
         return got
 
     def terms(self, text: str) -> list[str]:

@@ -115,7 +115,7 @@ def diff_words(left: str, right: str) -> tuple[tuple[Segment, ...], tuple[Segmen
 _MIN_EQUAL_WORDS = 3
 
 
-def _semantic_cleanup(opcodes: list[tuple[str, int, int, int, int]], a: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+def _semantic_cleanup(opcodes: Sequence[tuple[str, int, int, int, int]], a: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
     """Fold short unchanged runs ("van", "de") between changes into the change around them.
 
     In a rewritten paragraph a word diff matches scattered common words; marking them as

@@ -117,9 +117,9 @@ class Corpus:
         return self.version_for(doc, version, day).sections
 
     def stats(self) -> dict[str, Any]:
-        docs = []
+        docs: list[dict[str, Any]] = []
         for d in self.manifest.documents.values():
-            versions = []
+            versions: list[dict[str, Any]] = []
             for v in d.versions:
                 pv = self.versions[v.id]
                 versions.append(

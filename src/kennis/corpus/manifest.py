@@ -204,9 +204,9 @@ class Manifest:
             for d in self.documents.values():
                 if not d.in_force_on(day):
                     continue
-                held = [v for v in d.versions if v.date <= day]
-                if held:
-                    chosen.append(held[-1])
+                dated = [v for v in d.versions if v.date <= day]
+                if dated:
+                    chosen.append(dated[-1])
                 elif not d.versions:
                     missing.append(d)
             return Selection(date=day, versions=tuple(chosen), missing=tuple(missing))
