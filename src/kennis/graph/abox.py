@@ -156,6 +156,10 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 def _sources(raw: Iterable[Any], aliases: dict[str, str], where: str) -> tuple[SourceSpec, ...]:
     out = []
+    doc: str
+    ref: str
+    quote: str
+    version: str | None
     for s in raw:
         if isinstance(s, dict):
             doc, ref, quote, version = s.get("doc", ""), s.get("ref", ""), s.get("quote", ""), s.get("version")

@@ -137,52 +137,52 @@ def abox_graph(curation: Curation, resolution: Resolution, corpus: Any) -> Graph
         if len(c.source) >= 2 and (src := _first_passage(corpus, c.source[0], c.source[1])):
             g.add((s, DCTERMS.source, src))
 
-    for c in curation.competences:
-        s = competence_iri(c.id)
+    for cp in curation.competences:
+        s = competence_iri(cp.id)
         g.add((s, RDF.type, KB.Competence))
-        if c.label:
-            g.add((s, RDFS.label, _lit(c.label)))
-            g.add((s, SKOS.prefLabel, _lit(c.label)))
-        if c.actor in curation.actor_ids:
-            g.add((s, KB.actor, actor_iri(c.actor)))
-        if c.action in curation.concept_ids:
-            g.add((s, KB.action, concept_iri(c.action)))
-        if (o := _ref_iri(curation, c.object)) is not None:
+        if cp.label:
+            g.add((s, RDFS.label, _lit(cp.label)))
+            g.add((s, SKOS.prefLabel, _lit(cp.label)))
+        if cp.actor in curation.actor_ids:
+            g.add((s, KB.actor, actor_iri(cp.actor)))
+        if cp.action in curation.concept_ids:
+            g.add((s, KB.action, concept_iri(cp.action)))
+        if (o := _ref_iri(curation, cp.object)) is not None:
             g.add((s, KB.object, o))
-        if c.domain in curation.concept_ids:
-            g.add((s, KB.inDomain, concept_iri(c.domain)))
-        if c.addressee in curation.actor_ids:
-            g.add((s, KB.addressee, actor_iri(c.addressee)))
-        if c.on_behalf_of in curation.actor_ids:
-            g.add((s, KB.onBehalfOf, actor_iri(c.on_behalf_of)))
-        if c.condition:
-            g.add((s, KB.condition, _lit(c.condition)))
-        if c.modality:
-            g.add((s, KB.modality, _lit(c.modality)))
-        for doc, ref in c.legal_basis:
+        if cp.domain in curation.concept_ids:
+            g.add((s, KB.inDomain, concept_iri(cp.domain)))
+        if cp.addressee in curation.actor_ids:
+            g.add((s, KB.addressee, actor_iri(cp.addressee)))
+        if cp.on_behalf_of in curation.actor_ids:
+            g.add((s, KB.onBehalfOf, actor_iri(cp.on_behalf_of)))
+        if cp.condition:
+            g.add((s, KB.condition, _lit(cp.condition)))
+        if cp.modality:
+            g.add((s, KB.modality, _lit(cp.modality)))
+        for doc, ref in cp.legal_basis:
             version = _latest_version(corpus, doc)
             g.add((s, KB.legalBasis, section_iri(doc, version, ref) if version else doc_iri(doc)))
-        _add_evidence(g, s, c.id, resolution.sources.get(c.id, []), KB.hasEvidence)
+        _add_evidence(g, s, cp.id, resolution.sources.get(cp.id, []), KB.hasEvidence)
 
-    for m in curation.mandates:
-        s = mandate_iri(m.id)
+    for md in curation.mandates:
+        s = mandate_iri(md.id)
         g.add((s, RDF.type, KB.Mandate))
         g.add((s, RDF.type, PROV.Delegation))
-        if m.label:
-            g.add((s, RDFS.label, _lit(m.label)))
-        if m.mandator in curation.actor_ids:
-            g.add((s, KB.mandator, actor_iri(m.mandator)))
-            g.add((s, PROV.agent, actor_iri(m.mandator)))
-        if m.mandatary in curation.actor_ids:
-            g.add((s, KB.mandatary, actor_iri(m.mandatary)))
-            g.add((actor_iri(m.mandatary), PROV.qualifiedDelegation, s))
-        if m.mandator in curation.actor_ids and m.mandatary in curation.actor_ids:
-            g.add((actor_iri(m.mandatary), KB.mandatedBy, actor_iri(m.mandator)))
+        if md.label:
+            g.add((s, RDFS.label, _lit(md.label)))
+        if md.mandator in curation.actor_ids:
+            g.add((s, KB.mandator, actor_iri(md.mandator)))
+            g.add((s, PROV.agent, actor_iri(md.mandator)))
+        if md.mandatary in curation.actor_ids:
+            g.add((s, KB.mandatary, actor_iri(md.mandatary)))
+            g.add((actor_iri(md.mandatary), PROV.qualifiedDelegation, s))
+        if md.mandator in curation.actor_ids and md.mandatary in curation.actor_ids:
+            g.add((actor_iri(md.mandatary), KB.mandatedBy, actor_iri(md.mandator)))
             # Entailed by kb:mandatedBy ⊑ kb:actsOnBehalfOf; asserted so that plain SPARQL
             # sees direct mandates, while chains (CBB → … → minister) come from HermiT.
-            g.add((actor_iri(m.mandatary), KB.actsOnBehalfOf, actor_iri(m.mandator)))
-            g.add((actor_iri(m.mandator), KB.mandates, actor_iri(m.mandatary)))
-        _add_evidence(g, s, m.id, resolution.sources.get(m.id, []), KB.mandateEvidence)
+            g.add((actor_iri(md.mandatary), KB.actsOnBehalfOf, actor_iri(md.mandator)))
+            g.add((actor_iri(md.mandator), KB.mandates, actor_iri(md.mandatary)))
+        _add_evidence(g, s, md.id, resolution.sources.get(md.id, []), KB.mandateEvidence)
     return g
 
 

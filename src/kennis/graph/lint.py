@@ -33,7 +33,7 @@ the statement (``lint_ok = { kind = "reason" }``); the reason is required.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,7 +222,7 @@ class _NameFinder:
                 table, key = (self._cs, e.term) if len(e.term) <= 5 else (self._ci, e.term.lower())
                 table.setdefault(key, set()).add(by_iri[e.iri])
         suffix = MentionLinker._SUFFIX
-        self._re = [
+        self._re: list[tuple[re.Pattern[str] | None, dict[str, set[str]], Callable[[str], str]]] = [
             (self._compile(self._cs, 0, suffix), self._cs, str),
             (self._compile(self._ci, re.IGNORECASE, suffix), self._ci, str.lower),
         ]

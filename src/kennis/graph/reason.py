@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
+from rdflib.term import Identifier, Node
 from rdflib.collection import Collection
 
 from kennis import ids
@@ -141,12 +142,13 @@ def diagnose(data: Graph) -> list[str]:
                     todo.append(sup)
         return seen
 
-    subprop: dict[URIRef, set[URIRef]] = {}
+    subprop: dict[Node, set[Node]] = {}
     for p, sup in data.subject_objects(RDFS.subPropertyOf):
         subprop.setdefault(p, set()).add(sup)
 
-    def prop_supers(prop: URIRef) -> set[URIRef]:
-        seen, todo = {prop}, [prop]
+    def prop_supers(prop: Node) -> set[Node]:
+        seen: set[Node] = {prop}
+        todo: list[Node] = [prop]
         while todo:
             for sup in subprop.get(todo.pop(), ()):
                 if sup not in seen:
@@ -155,7 +157,7 @@ def diagnose(data: Graph) -> list[str]:
         return seen
 
     # why[individual][class] = the reason it is in that class (first one found)
-    why: dict[URIRef, dict[URIRef, str]] = {}
+    why: dict[URIRef, dict[Node, str]] = {}
 
     def put(ind: object, cls: object, reason: str) -> None:
         if isinstance(ind, URIRef) and isinstance(cls, URIRef):
@@ -174,15 +176,19 @@ def diagnose(data: Graph) -> list[str]:
                 for r in data.objects(q, RDFS.range):
                     put(o, r, f"value of {_short(p)} of {_short(s)}")
 
-    disjoint: set[frozenset[URIRef]] = set()
+    disjoint: set[frozenset[Node]] = set()
     for a, b in data.subject_objects(OWL.disjointWith):
         disjoint.add(frozenset((a, b)))
     for node in data.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(data, data.value(node, OWL.members)))
+        if (head := data.value(node, OWL.members)) is None:
+            continue
+        members = list(Collection(data, head))
         disjoint |= {frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:]}
-    different: set[frozenset[URIRef]] = set()
+    different: set[frozenset[Node]] = set()
     for node in data.subjects(RDF.type, OWL.AllDifferent):
-        members = list(Collection(data, data.value(node, OWL.distinctMembers)))
+        if (head := data.value(node, OWL.distinctMembers)) is None:
+            continue
+        members = list(Collection(data, head))
         different |= {frozenset((a, b)) for i, a in enumerate(members) for b in members[i + 1:]}
 
     out: list[str] = []
@@ -194,8 +200,9 @@ def diagnose(data: Graph) -> list[str]:
                     f"{_short(ind)} is both {_short(a)} ({classes[a]}) and {_short(b)} ({classes[b]}), "
                     "which are disjoint"
                 )
-    for prop in sorted(data.subjects(RDF.type, OWL.FunctionalProperty)):
-        for s in sorted(set(data.subjects(prop, None))):
+    # Every node of a graph is an Identifier, which rdflib orders as SPARQL's ORDER BY does.
+    for prop in sorted(p for p in data.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, Identifier)):
+        for s in sorted({n for n in data.subjects(prop, None) if isinstance(n, Identifier)}):
             values = sorted(set(data.objects(s, prop)), key=str)
             if any(frozenset((x, y)) in different for i, x in enumerate(values) for y in values[i + 1:]):
                 out.append(f"{_short(s)} has more than one {_short(prop)}: {', '.join(map(_short, values))}")
