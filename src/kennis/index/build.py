@@ -131,6 +131,7 @@ def dense_index(vectors, dim: int | None = None, *, force_approximate: bool = Fa
     import faiss
 
     dim = dim or (vectors.shape[1] if len(vectors) else 0)
+    index: faiss.Index
     if force_approximate or len(vectors) > APPROXIMATE_ABOVE:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -218,7 +219,7 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
             "kind": info.kind if info else "", "doc_title": label, "glossary": is_glossary(p.text),
         })
         units.setdefault((p.doc, p.version, unit_ref(p.ref)), []).append(i)
-    unit_list = [{"doc": d, "version": v, "unit": u, "rows": r, "glossary": all(rows[i]["glossary"] for i in r)}
+    unit_list: list[dict[str, Any]] = [{"doc": d, "version": v, "unit": u, "rows": r, "glossary": all(rows[i]["glossary"] for i in r)}
                  for (d, v, u), r in units.items()]
     stats.units = len(unit_list)
 

@@ -15,12 +15,17 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 from kennis.config import Settings
 from kennis.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover - loaded with the model
+    from tokenizers import Tokenizer
+
+    from kennis.index.unigram import FastUnigram
 
 
 @runtime_checkable
@@ -233,8 +238,8 @@ class OnnxEmbedder(_ModelEmbedder):
         self._threads = threads or _cores()
         self._prefixes = prefixes or self._default_prefixes(self._name)
         self._sessions: dict[tuple[str, int], object] = {}
-        self._tokenizer = None
-        self._fast = None
+        self._tokenizer: Tokenizer | None = None
+        self._fast: FastUnigram | None = None
         self._embeddings: np.ndarray | None = None
         self._rows: _RowReader | None = None
 

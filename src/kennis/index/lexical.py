@@ -41,8 +41,8 @@ class Bm25Index:
         """BM25 of every document for ``tokens`` (strings, or ids); unknown strings are left out."""
         if not isinstance(tokens, list):
             raise ValueError("The query_tokens must be a list of tokens.")
-        ids = self.get_tokens_ids(tokens) if tokens and isinstance(tokens[0], str) else tokens
-        ids = np.asarray(ids, dtype=self.int_dtype)
+        given = self.get_tokens_ids(tokens) if tokens and isinstance(tokens[0], str) else tokens
+        ids = np.asarray(given, dtype=self.int_dtype)
         data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
         if int(ids.max(initial=0)) >= len(indptr) - 1:
             raise ValueError("a query token id is outside the index")

@@ -24,11 +24,15 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kennis.config import Settings
 from kennis.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover - onnx loads only when a model is exported
+    import onnx
 
 DEFAULT_MODEL_DIRNAME = "multilingual-e5-small"
 _QK = 32  # weights per Q4_0 block
@@ -316,7 +320,7 @@ def _source_stamp(model_dir: Path) -> dict[str, object]:
             "mtime_ns": st.st_mtime_ns}
 
 
-def _bert_encoder_graph(w: dict[str, np.ndarray], config: dict) -> "object":
+def _bert_encoder_graph(w: dict[str, np.ndarray], config: dict) -> onnx.ModelProto:
     """BERT encoder + mean pooling + L2 normalisation as an ONNX graph for ONNX Runtime.
 
     Input ``embeds`` is the word embedding of each token (looked up by the caller in a

@@ -28,6 +28,8 @@ from kennis.text import Abbreviations, Analyzer, Speller, fold, snippet
 from kennis.models import Hit, SearchResult, Selection
 
 if TYPE_CHECKING:  # pragma: no cover
+    import faiss
+
     from kennis.corpus import Manifest
 
 Mode = Literal["fused", "lexical", "dense"]
@@ -142,7 +144,7 @@ class Searcher:
         self._is_law = np.array([r_kind == "wet" for r_kind in (self.rows[u["rows"][0]]["kind"] for u in self.units)],
                                 dtype=np.float64)
         self._embedder = embedder
-        self._dense = None
+        self._dense: faiss.Index | None = None
         self._segments: dict[int, tuple] = {}
         self.unit_of_sentence = self.unit_of_row[self.sentence_rows]
         self._lock = threading.Lock()
@@ -181,7 +183,7 @@ class Searcher:
             return self._embedder
 
     @property
-    def dense(self):
+    def dense(self) -> faiss.Index:
         with self._lock:
             if self._dense is None:
                 import faiss
@@ -307,8 +309,11 @@ class Searcher:
             sel = faiss.IDSelectorBatch(ids)
             # The parameters keep a reference to the selector; keep the ids alive too.
             # An approximate (HNSW) index takes its own parameter type (built above a size).
-            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, self.dense.hnsw.efSearch))
-                      if isinstance(self.dense, faiss.IndexHNSW) else faiss.SearchParameters(sel=sel))
+            # faiss's stubs know neither SearchParametersHNSW nor the keyword arguments that its
+            # wrappers accept at run time.
+            dense = self.dense
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, dense.hnsw.efSearch))  # type: ignore[attr-defined]
+                      if isinstance(dense, faiss.IndexHNSW) else faiss.SearchParameters(sel=sel))  # type: ignore[call-arg]
             cached = (row_mask, params, sel, ids)
             if len(self._selectors) > 64:
                 self._selectors.clear()
