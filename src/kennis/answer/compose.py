@@ -345,8 +345,8 @@ class Answerer:
         # words of an exception ("afgezien van …", "behalve …") point away from the answer
         negative = set(self.analyzer.terms(excluded)) - q_terms
         asked_actions = self.actions.asked(main)
-        self._term_idf()
-        q_weight = sum(self._corpus_idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
+        idf = self._term_idf()
+        q_weight = sum(idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
         # in a described case, what the other domain's statements say does not apply
         other_domains = {self._domain_label(d) for d in _DOMAINS} - {domain} if domain else set()
         other_iris = {ids.iri("concept", d) for d in _DOMAINS if self._domain_label(d) in other_domains}

@@ -219,16 +219,16 @@ class Proposer:
                         seen_actors.add(a.iri)
                         found.append((a, action, "werkwoord", VERB_CONFIDENCE, pos))
         out = []
-        for actor, action, cue, confidence, pos in found:
+        for actor, action, cue_name, confidence, pos in found:
             obj = self._object(mentions, actor, pos) or self._object(context, actor, -1)
             if obj is None:
                 continue
             domain = self._domain(mentions) or self._domain(context)
             cond = _CONDITION.search(sentence)
             modality = next((_MODAL[f] for f in folded if f in _MODAL), "")
-            subject_bonus = 0.1 if actor.start < pos or cue in _AGENT_AFTER else 0.0
+            subject_bonus = 0.1 if actor.start < pos or cue_name in _AGENT_AFTER else 0.0
             out.append(ProposedStatement(
-                "", self._id_of[actor.iri], action, obj, src, round(min(0.95, confidence + subject_bonus), 2), cue,
+                "", self._id_of[actor.iri], action, obj, src, round(min(0.95, confidence + subject_bonus), 2), cue_name,
                 domain, cond.group(0).strip() if cond else "", modality))
         return out
 
