@@ -37,7 +37,8 @@ def pair(tmp_path_factory):
 
 
 @pytest.mark.parametrize("text", ["de beveiliging", "  de\tbeveiliging  ", "béveiligïng", "ĳ ﬁ ½", "12,1-2.",
-                                  "unknown qqq zzz", "de▁het", "\x01\x7fde", "x", "beveiliging " * 10])
+                                  "unknown qqq zzz", "de▁het", "\x01\x7fde", "x", "beveiliging " * 10,
+                                  "\x01", " ", "\t\x7f"])
 def test_same_ids_as_tokenizers(pair, text):
     fast, ref = pair
     assert fast.handles(text)

@@ -84,7 +84,8 @@ class FastUnigram:
     def normalise(self, text: str) -> str:
         text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(self._translate))
         text = text.replace(" ", "▁")
-        return text if text.startswith("▁") or not self._prefix else "▁" + text
+        # nothing left (control characters only): no metaspace either, as in tokenizers
+        return text if not text or text.startswith("▁") or not self._prefix else "▁" + text
 
     def encode(self, text: str, max_length: int) -> list[int]:
         """Ids with ``<s>``/``</s>`` around, truncated to ``max_length`` in all."""
