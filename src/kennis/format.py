@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kennis.ids import ID_BASE
 from kennis.models import ActorCard, ActorRef, Competence
 
 _NUMBERED = re.compile(r"^\d+(\.\d+)*$")
@@ -37,6 +38,18 @@ def local_name(iri: str) -> str:
     """The last segment of an IRI (``…/kennis#Actor`` → ``Actor``); the text itself if none."""
     tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
     return tail or iri
+
+
+def short_name(iri: object) -> str:
+    """An IRI as messages name it: below kennis's id base its path (``actor/politie``), else its
+    local name (``…/kennis#Actor`` → ``Actor``)."""
+    text = str(iri)
+    return text[len(ID_BASE):] if text.startswith(ID_BASE) else local_name(text)
+
+
+def competence_sentence(comp: Competence) -> str:
+    """The competence as a sentence with its actor: its label, else actor, action and object."""
+    return comp.label or f"{comp.actor.label} {comp.action} {comp.object}"
 
 
 def competence_text(comp: Competence) -> str:

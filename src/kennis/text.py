@@ -77,6 +77,14 @@ def is_abbreviation_form(word: str) -> bool:
     return sum(c.isupper() for c in word) >= 2 and len(word) <= 12
 
 
+def is_abbreviation(term: str) -> bool:
+    """A curated label or alternative label that is an abbreviation (``DI``, ``OM``, ``HOvJ``,
+    ``KMar``, ``BVA's``): two or more capitals, or a short term with one. Such terms are matched
+    case-sensitively so that "di" or "om" in running text never link."""
+    letters = [c for c in term if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 2 or (len(term) <= 4 and any(c.isupper() for c in letters))
+
+
 class Analyzer:
     """Turns text into index terms: folded, stemmed words without stopwords.
 

@@ -22,6 +22,7 @@ from kennis.answer.expect import Expectation, Expecter
 from kennis.answer.kinds import QuestionKind, classify, is_situation, without_asking_words
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
+from kennis.format import cite_ref, competence_sentence
 from kennis.text import Analyzer, fold
 from kennis import ids
 from kennis.models import (
@@ -492,7 +493,7 @@ class Answerer:
         c = best.statement
         parts = []
         if c is not None and (not actors or c.actor.iri == actors[0].iri):
-            parts.append((c.label or f"{c.actor.label}: {c.action} {c.object}").rstrip(".") + ".")
+            parts.append(competence_sentence(c).rstrip(".") + ".")
             if c.legal_basis:
                 parts.append("Grondslag: " + "; ".join(c.legal_basis) + ".")
         elif actors and kind is not QuestionKind.LEGAL_BASIS and (expectation.actor or kind is QuestionKind.WHO):
@@ -862,8 +863,7 @@ class Answerer:
 
     def _cite(self, s: Source) -> str:
         doc = self.corpus.manifest.document(s.doc)
-        where = s.ref if not s.ref or not s.ref[0].isdigit() else f"§ {s.ref}"
-        return f"{doc.label}{', ' + where if where else ''}"
+        return f"{doc.label}, {cite_ref(s.ref)}" if s.ref else doc.label
 
     def _basis(self, sources: Sequence[Source], selection: Selection) -> str:
         if not sources:

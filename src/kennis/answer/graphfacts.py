@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from kennis.answer.linking import LexEntry
+from kennis.format import competence_sentence
 from kennis.graph.store import TripleStore
 from kennis.models import Competence
 
@@ -53,7 +54,7 @@ class StoreFacts:
 
 def statement_text(c: Competence) -> str:
     """What the embedding model reads of a statement: its sentence, condition and first quote."""
-    parts = [c.label or f"{c.actor.label} {c.action} {c.object}", c.condition]
+    parts = [competence_sentence(c), c.condition]
     if c.sources:
         parts.append(c.sources[0].quote)
     return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())

@@ -13,6 +13,7 @@ from typing import Any
 
 from kennis.curate.align import EditionAligner, same_words, wording
 from kennis.curate.carry import edition_pair
+from kennis.format import competence_sentence
 from kennis.graph.abox import norm_text
 from kennis.models import ActorChanges, ActorRef, Competence, CompetenceChange, ParsedVersion, SourceRef
 
@@ -59,7 +60,7 @@ def _status(a: str, b: str) -> str:
 def compare_competence(c: Competence, aligners: _Aligners) -> CompetenceChange | None:
     """One competence across the two editions, or ``None`` when neither states it."""
     before, after = _in(c.sources, aligners.before), _in(c.sources, aligners.after)
-    label = c.label or f"{c.actor.label} {c.action} {c.object}"
+    label = competence_sentence(c)
     if before and after:
         # the same sentence may be curated on one side and a neighbour on the other:
         # what counts is whether the older words still stand in the newer text

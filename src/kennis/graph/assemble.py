@@ -20,6 +20,7 @@ from kennis import ids
 from kennis.corpus import norm_ref
 from kennis.corpus.links import WETTEN, jci, wetten_url
 from kennis.graph.abox import ONTOLOGY_DIR, SCHEMES, Curation, Resolution
+from kennis.text import is_abbreviation
 from kennis.graph.vocab import (
     ELI, KB, actor_iri, competence_iri, concept_iri, doc_iri, evidence_iri, mandate_iri, passage_iri,
     scheme_iri, section_iri, version_iri,
@@ -216,13 +217,6 @@ class LexiconEntry:
     case_sensitive: bool
 
 
-def _is_abbreviation(term: str) -> bool:
-    # Abbreviations (DI, OM, HOvJ, KMar, BVA's) are matched case-sensitively so that "di"
-    # or "om" in running text never link; ordinary words match in any case.
-    letters = [c for c in term if c.isalpha()]
-    return sum(c.isupper() for c in letters) >= 2 or (len(term) <= 4 and any(c.isupper() for c in letters))
-
-
 def lexicon_from_curation(curation: Curation, *, for_linking: bool = False) -> list[LexiconEntry]:
     """Labels and alternative labels of actors and concepts → IRI (the action scheme excluded)."""
     out: list[LexiconEntry] = []
@@ -236,7 +230,7 @@ def lexicon_from_curation(curation: Curation, *, for_linking: bool = False) -> l
         for t in dict.fromkeys(x for x in terms if x):
             if for_linking and t in nolink:
                 continue
-            out.append(LexiconEntry(t, iri, kind, label, _is_abbreviation(t)))
+            out.append(LexiconEntry(t, iri, kind, label, is_abbreviation(t)))
     return out
 
 

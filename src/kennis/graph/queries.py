@@ -14,10 +14,11 @@ from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS
 
 from kennis import ids
 from kennis.errors import NotFoundError
-from kennis.graph.assemble import LexiconEntry, _is_abbreviation
+from kennis.format import local_name
+from kennis.graph.assemble import LexiconEntry
 from kennis.graph.store import TripleStore
 from kennis.graph.vocab import ELI, KB
-from kennis.text import fold
+from kennis.text import fold, is_abbreviation
 from kennis.models import ActorCard, ActorRef, Competence, Selection, SourceRef
 
 PREFIXES = (
@@ -60,7 +61,7 @@ def resolve_actor(store: TripleStore, name: str) -> ActorRef:
     for r in rows:
         english[r["a"]].append(_fold(r["l"] or ""))
     for a in actors:
-        if name == a.iri or key == _fold(a.iri.rsplit("/", 1)[-1]):
+        if name == a.iri or key == _fold(local_name(a.iri)):
             return a
     for a in actors:
         if key == _fold(a.label) or key in english.get(a.iri, []) or any(key == _fold(x) for x in a.alt_labels):
@@ -170,7 +171,7 @@ def find_competences(
         if not value:
             return True
         key = _fold(value)
-        names = [_fold(label or ""), _fold((iri or "").rsplit("/", 1)[-1])] + [_fold(a) for a in alts.get(iri or "", [])]
+        names = [_fold(label or ""), _fold(local_name(iri or ""))] + [_fold(a) for a in alts.get(iri or "", [])]
         return key in names
 
     grouped: dict[str, Competence] = {}
@@ -327,7 +328,7 @@ def entity_lexicon(store: TripleStore) -> list[LexiconEntry]:
         seen.add(key)
         term = r["term"] or ""
         out.append(LexiconEntry(term, r["x"] or "", "actor" if r["isActor"] == "true" else "concept",
-                                r["label"] or "", _is_abbreviation(term)))
+                                r["label"] or "", is_abbreviation(term)))
     return sorted(out, key=lambda e: (-len(e.term), e.term))
 
 

@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Identifier, Node
 from rdflib.collection import Collection
 
-from kennis import ids
 from kennis.errors import ValidationError
+from kennis.format import short_name
 from kennis.graph.vocab import DCTERMS, KB, OWL, RDF, RDFS
 
 #: Bookkeeping of sources: no axiom uses it, and it would put every cited passage and
@@ -111,13 +111,6 @@ def super_property_entailments(tbox: Graph, *graphs: Graph, supers_in: Iterable[
     return out
 
 
-def _short(node: object) -> str:
-    text = str(node)
-    if text.startswith(ids.ID_BASE):
-        return text[len(ids.ID_BASE):]
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
-
-
 def diagnose(data: Graph) -> list[str]:
     """Name the individuals that explain an inconsistency, as far as a cheap check can.
 
@@ -165,16 +158,16 @@ def diagnose(data: Graph) -> list[str]:
                 why.setdefault(ind, {}).setdefault(c, reason)
 
     for s, cls in data.subject_objects(RDF.type):
-        put(s, cls, f"typed {_short(cls)}")
+        put(s, cls, f"typed {short_name(cls)}")
     for s, p, o in data:
         if p == RDF.type or not isinstance(p, URIRef):
             continue
         for q in prop_supers(p):
             for d in data.objects(q, RDFS.domain):
-                put(s, d, f"subject of {_short(p)}")
+                put(s, d, f"subject of {short_name(p)}")
             if isinstance(o, URIRef):
                 for r in data.objects(q, RDFS.range):
-                    put(o, r, f"value of {_short(p)} of {_short(s)}")
+                    put(o, r, f"value of {short_name(p)} of {short_name(s)}")
 
     disjoint: set[frozenset[Node]] = set()
     for a, b in data.subject_objects(OWL.disjointWith):
@@ -197,7 +190,7 @@ def diagnose(data: Graph) -> list[str]:
             a, b = sorted(pair, key=str)
             if a in classes and b in classes:
                 out.append(
-                    f"{_short(ind)} is both {_short(a)} ({classes[a]}) and {_short(b)} ({classes[b]}), "
+                    f"{short_name(ind)} is both {short_name(a)} ({classes[a]}) and {short_name(b)} ({classes[b]}), "
                     "which are disjoint"
                 )
     # Every node of a graph is an Identifier, which rdflib orders as SPARQL's ORDER BY does.
@@ -205,5 +198,5 @@ def diagnose(data: Graph) -> list[str]:
         for s in sorted({n for n in data.subjects(prop, None) if isinstance(n, Identifier)}):
             values = sorted(set(data.objects(s, prop)), key=str)
             if any(frozenset((x, y)) in different for i, x in enumerate(values) for y in values[i + 1:]):
-                out.append(f"{_short(s)} has more than one {_short(prop)}: {', '.join(map(_short, values))}")
+                out.append(f"{short_name(s)} has more than one {short_name(prop)}: {', '.join(map(short_name, values))}")
     return out

@@ -8,8 +8,8 @@ from typing import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from kennis import ids
 from kennis.errors import ValidationError
+from kennis.format import short_name
 from kennis.graph.abox import Resolution
 from kennis.graph.vocab import KB
 
@@ -32,11 +32,6 @@ def passage_stub(graph_passages: Iterable[URIRef]) -> Graph:
     return g
 
 
-def _local(node: object) -> str:
-    text = str(node)
-    return text[len(ids.ID_BASE):] if text.startswith(ids.ID_BASE) else text
-
-
 def check_shapes(data: Graph, shapes: Graph) -> None:
     """Run pySHACL; on violations raise :class:`ValidationError` naming each statement."""
     from pyshacl import validate
@@ -49,7 +44,7 @@ def check_shapes(data: Graph, shapes: Graph) -> None:
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         msg = report.value(result, SH.resultMessage)
-        by_node[_local(focus)].append(f"{_local(path) if path else ''}: {msg}")
+        by_node[short_name(focus)].append(f"{short_name(path) if path else ''}: {msg}")
     # Evidence nodes belong to a statement: report them under it ("evidence/<id>/<n>").
     lines = []
     for node, msgs in sorted(by_node.items()):
