@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import streamlit as st
 
+from kennis.corpus.compare import Segment, diff_words
 from kennis.errors import KennisError
 from kennis.format import actor_display, cite_ref, competence_text, local_name
-from kennis.models import ActorCard, Competence
+from kennis.models import ActorCard, ActorChanges, Competence
 from kennis.service import Kennis
 from kennis.ui.common import (core, date_filter, doc_label, esc, guarded, open_actor_button,
-                              open_section_button, require_built, show_notices, ss)
+                              open_section_button, require_built, settings_key, show_notices, ss)
 from kennis.views import Network, actor_neighbourhood
 
 
@@ -110,6 +111,7 @@ def show_card(k: Kennis, card: ActorCard) -> None:
                         unsafe_allow_html=True,
                     )
                     open_section_button(src.doc, src.ref, src.version, key=f"comp-{domain}-{j}-{s_i}")
+    changes_view(k, card)
 
 
 def network_view(net: Network, center: str) -> None:
@@ -142,3 +144,65 @@ def network_view(net: Network, center: str) -> None:
         with st.expander(f"Verder naar ({len(others)})"):
             for j, n in enumerate(others):
                 open_actor_button(n.target, n.label, key=f"net-{j}")
+
+
+# --- what changed between two editions (kennis.curate.changes) ---------------------------------
+
+_CHANGE_TITLES = {"nieuw": "Nieuw", "vervallen": "Vervallen", "gewijzigd": "Anders geformuleerd of verplaatst",
+                  "gelijk": "Ongewijzigd"}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _changes(key: str, actor: str, before: str, after: str) -> ActorChanges:
+    return core().actor_changes(actor, before, after)
+
+
+def changes_view(k: Kennis, card: ActorCard) -> None:
+    """The actor's competences that appear, disappear or change wording between two editions."""
+    docs = Counter(s.doc for c in card.competences for s in c.sources if k.manifest.document(s.doc).work)
+    if not docs or not st.toggle("Wat veranderde tussen edities?", key="actor_changes"):
+        return
+    keys = [f"{d}/{v}" for d, v in k.editions(docs.most_common(1)[0][0])]
+    if len(keys) < 2:
+        st.caption("Van deze regeling zit maar één editie in het corpus.")
+        return
+
+    def label(key: str) -> str:
+        d, _, v = key.partition("/")
+        return f"{doc_label(k, d)} (versie {v})"
+
+    for name, default in (("chg_from", keys[-2]), ("chg_to", keys[-1])):
+        if ss.get(name) not in keys:
+            ss[name] = default
+    c1, c2 = st.columns(2)
+    before = c1.selectbox("Oudere editie", keys, key="chg_from", format_func=label)
+    after = c2.selectbox("Nieuwere editie", keys, key="chg_to", format_func=label)
+    if before == after:
+        st.info("Kies twee verschillende edities.")
+        return
+    with st.spinner("Edities vergelijken…"):
+        changes = _changes(settings_key(), card.iri, before, after)
+    counts = changes.counts()
+    st.caption(" · ".join(f"{_CHANGE_TITLES[s]}: {n}" for s, n in counts.items()))
+    shown = [c for c in changes.changes if c.status != "gelijk"]
+    if not shown:
+        st.caption("Geen verschillen in de vastgelegde bevoegdheden.")
+    for ch in shown:
+        with st.container(border=True):
+            st.markdown(f"**{_CHANGE_TITLES[ch.status]}** — {esc(ch.label)}")
+            if ch.before is not None and ch.after is not None:
+                old, new, _ = diff_words(ch.before.quote, ch.after.quote)
+                quotes = [(ch.before, _marked(old)), (ch.after, _marked(new))]
+            else:
+                quotes = [(src, esc(src.quote)) for src in (ch.before, ch.after) if src is not None]
+            for src, html_quote in quotes:
+                st.markdown(f'<blockquote class="k-quote">“{html_quote}”<br><small>{esc(doc_label(k, src.doc))}, '
+                            f"{cite_ref(src.ref)} (versie {src.version})</small></blockquote>",
+                            unsafe_allow_html=True)
+            if ch.aligned:
+                st.caption("Eén kant gevonden door de teksten te vergelijken, niet vastgelegd.")
+
+
+def _marked(segments: tuple[Segment, ...]) -> str:
+    marks = {"delete": '<del class="k-del">{}</del>', "insert": '<ins class="k-ins">{}</ins>', "equal": "{}"}
+    return "".join(marks[s.op].format(esc(s.text)) for s in segments)
