@@ -14,7 +14,8 @@ Everything is loaded once (timed), then each question is answered once and score
 - ``actor_in_quotes``: the first actor's label or an alternative label occurs in the first
   three quotes (answers that name an actor);
 - ``verbatim``: every quote occurs verbatim in the passage it cites, and every source resolves;
-- ``no_actor_unanswerable``: questions with empty ``gold`` get no actor and no answer;
+- ``no_actor_unanswerable`` / ``no_answer_unanswerable``: questions with empty ``gold`` get no
+  actor / get the honest no-answer (and so no actor either);
 - ``ask_p50_ms`` / ``ask_p95_ms``: latency with everything loaded (``--repeat`` runs).
 
 ``--show-misses`` prints the misses: use it on development sets only, never on held-out ones.
@@ -56,7 +57,7 @@ def named_in(actor: dict, quotes: list[str]) -> bool:
 
 def score_set(k: Kennis, questions: list[dict], score, repeat: int) -> tuple[dict, list[str]]:
     ms: list[float] = []
-    who = actor_ok = src1 = src3 = named = with_actor = unans = unans_ok = 0
+    who = actor_ok = src1 = src3 = named = with_actor = unans = unans_ok = unans_no_actor = 0
     quotes = quotes_ok = 0
     misses: list[str] = []
     answerable = [q for q in questions if q.get("gold")]
@@ -79,6 +80,7 @@ def score_set(k: Kennis, questions: list[dict], score, repeat: int) -> tuple[dic
             unans += 1
             ok = not a.actors and not a.answered
             unans_ok += ok
+            unans_no_actor += not a.actors
             if not ok:
                 misses.append(f'{q["id"]}: unanswerable got answered={a.answered} actors={[x.label for x in a.actors]}')
             continue
@@ -106,7 +108,8 @@ def score_set(k: Kennis, questions: list[dict], score, repeat: int) -> tuple[dic
         "sources@3": round(src3 / n, 3) if answerable else None,
         "actor_in_quotes": round(named / with_actor, 3) if with_actor else None,
         "verbatim": round(quotes_ok / quotes, 3) if quotes else None,
-        "no_actor_unanswerable": round(unans_ok / unans, 3) if unans else None,
+        "no_actor_unanswerable": round(unans_no_actor / unans, 3) if unans else None,
+        "no_answer_unanswerable": round(unans_ok / unans, 3) if unans else None,
         "ask_p50_ms": round(statistics.median(ms), 1),
         "ask_p95_ms": round(pct(ms, 0.95), 1),
     }

@@ -130,3 +130,39 @@ def test_counterpart_is_not_the_agent() -> None:
 ])
 def test_head_nouns_name_the_kind_of_actor(name: str, heads: set[str]) -> None:
     assert head_nouns(name) == heads
+
+
+@pytest.mark.parametrize(("question", "number"), [
+    ("Hoeveel mensen staan op de lijst?", True),
+    ("Hoe lang duurt een dreigingsanalyse?", True),
+    ("Wat kost persoonsbeveiliging per jaar?", True),
+    ("Wie beslist over persoonsbeveiliging?", False),
+    ("Mijn buurman wordt bedreigd. Hoeveel beveiligers krijgt hij?", True),
+])
+def test_questions_that_ask_for_an_amount(question: str, number: bool) -> None:
+    from kennis.answer.kinds import asks_for_number
+
+    assert asks_for_number(question) is number
+
+
+@pytest.mark.parametrize(("sentence", "number"), [
+    ("De kosten bedragen € 3 miljoen.", True),
+    ("Het overleg komt viermaal per jaar bijeen.", True),
+    ("Op grond van artikel 16, lid 1, van de Politiewet 2012 beslist de minister.", False),
+    ("Als de hoofdofficier dit noodzakelijk acht, informeert hij DB3.", False),
+])
+def test_sentences_that_state_an_amount(sentence: str, number: bool) -> None:
+    from kennis.answer.kinds import states_number
+
+    assert states_number(sentence) is number
+
+
+def test_an_amount_the_texts_do_not_state_gets_no_answer(kennis: Kennis) -> None:
+    answer = kennis.ask("Hoeveel stallingen heeft de wethouder onder zijn gezag?", date="2011-01-01")
+    assert not answer.answered and not answer.actors
+    assert "geen aantal" in answer.answer
+
+
+def test_an_edition_a_held_letter_presents_can_be_asked_about(kennis: Kennis) -> None:
+    # the 2020 edition has no text, but the letter presenting it is held
+    assert kennis.answerer._edition_not_held("Wat staat er in de testcirculaire van 2020?") is None

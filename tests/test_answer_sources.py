@@ -32,8 +32,13 @@ TEXTS = {
 }
 
 MANIFEST = """
+[[work]]
+id = "testwerk"
+title = "Testcirculaire extra toezicht"
+
 [[document]]
 id = "BWBR9100001"
+work = "testwerk"
 kind = "circulaire"
 title = "Testcirculaire extra toezicht 2015"
 valid_from = "2015-01-01"
@@ -55,6 +60,14 @@ valid_from = "2013-01-01"
   path = "bwb/BWBR9100002/2013-01-01.md"
   format = "laws-markdown"
   sha256 = "{1}"
+
+[[document]]
+id = "testcirculaire-2019"
+work = "testwerk"
+kind = "circulaire"
+title = "Testcirculaire extra toezicht 2019"
+valid_from = "2019-01-01"
+supersedes = "BWBR9100001"
 
 [[document]]
 id = "brief-2020"
@@ -172,3 +185,11 @@ def test_a_newer_letter_on_the_same_actor_is_quoted(kennis: Kennis) -> None:
 def test_no_notice_of_disagreement_when_the_sources_agree(kennis: Kennis) -> None:
     answer = kennis.ask("Wat staat er in de brief over het station?")
     assert "de bronnen verschillen" not in answer.answer
+
+
+def test_an_edition_whose_text_is_not_held_is_not_answered_from_another(kennis: Kennis) -> None:
+    answer = kennis.ask("Wat zegt de testcirculaire van 2019 over extra toezicht?")
+    assert not answer.answered and not answer.actors
+    assert "Testcirculaire extra toezicht 2019 zit niet in het corpus" in answer.answer
+    # the edition it names is known, and the notice says its text is missing
+    assert any("2019" in n for n in answer.notices)

@@ -74,4 +74,4 @@ def test_answer_quality_floors(kennis, bench, name: str) -> None:
 
 def test_unanswerable_questions_get_no_actor(kennis, bench) -> None:
     figures, misses = bench.score_set(kennis, UNANSWERABLE, bench._eval.scorer(), 1)
-    assert figures["no_actor_unanswerable"] == 1.0, misses
+    assert figures["no_answer_unanswerable"] == 1.0, misses

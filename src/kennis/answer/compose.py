@@ -19,11 +19,18 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 from kennis.answer.actions import ActionMatcher
 from kennis.answer.agents import agents
 from kennis.answer.expect import Expectation, Expecter
-from kennis.answer.kinds import QuestionKind, classify, is_situation, without_asking_words
+from kennis.answer.kinds import (
+    QuestionKind,
+    asks_for_number,
+    classify,
+    is_situation,
+    states_number,
+    without_asking_words,
+)
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.corpus import Corpus, norm_ref, ref_within
 from kennis.format import cite_ref, competence_sentence
-from kennis.text import Analyzer, fold
+from kennis.text import Analyzer, fold, stopwords
 from kennis import ids
 from kennis.models import (
     ActorRef,
@@ -240,6 +247,11 @@ class Answerer:
         # … and the words the texts do not know do not carry what it is about ("paspoort")
         if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms) or unknown > 0.4 * total):
             return self._no_answer(question, kind, day, notices)
+        missing = self._edition_not_held(text)
+        if missing is not None:
+            # answering from another edition would put words in the mouth of the one asked about
+            return self._no_answer(question, kind, day, notices,
+                                   f"De tekst van {missing.label} zit niet in het corpus.")
         result = self.search(text, self.k, day)
         if not result.hits:
             return self._no_answer(question, kind, day, notices)
@@ -248,6 +260,9 @@ class Answerer:
             if change is not None:
                 return change
         found = self.analyse(text, kind, mentions, result, selection)
+        if asks_for_number(text) and not any(states_number(c.quote) for c in found.candidates[:5]):
+            # an amount is asked and the best sentences state none: the texts do not say it
+            return self._no_answer(question, kind, day, notices, "De teksten noemen hierover geen aantal of bedrag.")
         if not found.candidates:
             return self._from_passages(question, kind, mentions, result, selection, notices)
         return self._from_candidates(question, kind, found.expectation, found.candidates, found.ranked, mentions,
@@ -876,6 +891,27 @@ class Answerer:
                 validity += f" tot en met {doc.valid_to.isoformat()}"
         when = f"zoals die gold op {selection.date.isoformat()}" if selection.date else "de meest recente tekst in het corpus"
         return f"(Dit antwoord rust op {doc.label}, versie {sources[0].version}{validity}; {when}.)"
+
+    def _edition_not_held(self, text: str) -> Any:
+        """The edition a question names (its work and its year) when the corpus has no text of
+        it and no held edition of that work is of the same year; ``None`` otherwise."""
+        years = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)}
+        if not years:
+            return None
+        manifest = self.corpus.manifest
+        words = {fold(w) for w in re.findall(r"\w+", text)} - stopwords()
+        # an edition that a held text is about (the letter presenting it) can be asked about
+        spoken_of = {d.about for d in manifest.documents.values() if d.has_text and d.about}
+        for work in manifest.works.values():
+            editions = manifest.editions(work.id)
+            held = {d.valid_from.year for d in editions if d.has_text and d.valid_from}
+            title = {fold(w) for w in re.findall(r"\w+", work.title)} - stopwords()
+            if not words & title:
+                continue
+            for d in editions:
+                if not d.has_text and d.id not in spoken_of and d.valid_from and d.valid_from.year in years - held:
+                    return d
+        return None
 
     def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
                    extra: str = "") -> Answer:

@@ -79,3 +79,29 @@ def is_situation(question: str) -> bool:
     sentences = [p for p in re.split(r"(?<=[.!?])\s+", text) if len(p.split()) >= 3]
     return (len(sentences) >= 2 and words >= 18) or (bool(_FIRST_PERSON.search(text)) and words >= 12)
 
+
+
+_ASKS_NUMBER = re.compile(
+    r"^(?:hoeveel|hoe (?:veel|lang|hoog|groot|vaak|duur)|wat (?:kost|kosten|kostte|verdient|verdienen|bedraagt))\b"
+    r"|\b(?:hoeveel|per (?:maand|jaar|week|dag)|in euro)")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b|€|\b(?:twee|drie|vier|vijf|zes|zeven|negen|tien|twaalf|twintig|honderd|duizend|miljoen"
+                     r"|miljard|procent|euro|eenmaal|tweemaal|driemaal|viermaal|jaarlijks|maandelijks|wekelijks|dagelijks)\b")
+
+
+def asks_for_number(question: str) -> bool:
+    """Does the question ask how many, how long, how much (an amount, a duration, a sum)?"""
+    text = fold(" ".join(question.split()))
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    asking = [p for p in parts if p.endswith("?")] or parts[-1:] or [text]
+    return any(_ASKS_NUMBER.search(p) for p in asking)
+
+
+#: Numbers that cite or date (artikel 16, lid 2, § 4.2, 2015) are no amounts.
+_CITING = re.compile(r"\b(?:artikel|art|lid|leden|onder|sub|hoofdstuk|paragraaf|bijlage|categorie|nr|nummer)\.?\s*[\d.]+\w*"
+                     r"|§\s*[\d.]+|\b(?:19|20)\d{2}\b|\b\d+(?:\.\d+)+\b")
+
+
+def states_number(sentence: str) -> bool:
+    """Does the sentence state an amount (digits, a number word, a frequency), other than the
+    numbers that cite articles or date texts?"""
+    return bool(_NUMBER.search(_CITING.sub(" ", fold(sentence))))
