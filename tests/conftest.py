@@ -49,3 +49,18 @@ def built_kennis(tmp_path_factory: pytest.TempPathFactory):
     k.build(Progress(quiet=True))
     yield k
     k.close()
+
+
+@pytest.fixture(scope="session")
+def real_kb():
+    """The core over the knowledge base ``./setup.sh`` built from the shipped corpus with the
+    real model; skipped when it is absent."""
+    from kennis.service import Kennis
+
+    settings = Settings.from_env()
+    k = Kennis(settings)
+    if not k.is_built or not (settings.kb_dir / "index").is_dir():
+        pytest.skip(f"no knowledge base built in {settings.kb_dir} (run ./setup.sh)")
+    if settings.embedder == "stand-in":
+        pytest.skip("the quality figures are for the real model")
+    return k

@@ -6,7 +6,6 @@ actor named first, the passage cited first or the quote shown is wrong.
 
 from __future__ import annotations
 
-from typing import Iterator
 
 import pytest
 
@@ -14,19 +13,13 @@ from kennis.answer.agents import agents
 from kennis.answer.expect import head_nouns
 from kennis.answer.kinds import is_situation
 from kennis.answer.linking import LexEntry, EntityLinker
-from kennis.config import Settings
 from kennis.models import Answer
-from kennis.progress import Progress
 from kennis.service import Kennis
-from tests.conftest import FIXTURE_ABOX, FIXTURE_CORPUS
 
 
 @pytest.fixture(scope="module")
-def kennis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kennis]:
-    data = tmp_path_factory.mktemp("kinds") / "data"
-    settings = Settings(corpus_dir=FIXTURE_CORPUS, data_dir=data, embedder="stand-in", abox_dir=FIXTURE_ABOX)
-    Kennis(settings).build(Progress(quiet=True))
-    yield Kennis(settings)
+def kennis(built_kennis: Kennis) -> Kennis:
+    return built_kennis
 
 
 def _verbatim(k: Kennis, answer: Answer) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kennis.config import REPO_ROOT, Settings
+from kennis.config import REPO_ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -21,16 +21,8 @@ SETS = [EVAL / "dev.jsonl", REPO_ROOT / "bench" / "questions" / "heldout.jsonl"]
 
 
 @pytest.fixture(scope="module")
-def kennis():
-    from kennis.service import Kennis
-
-    settings = Settings.from_env()
-    k = Kennis(settings)
-    if not k.is_built or not (settings.kb_dir / "index").is_dir():
-        pytest.skip(f"no knowledge base built in {settings.kb_dir} (run ./setup.sh)")
-    if settings.embedder == "stand-in":
-        pytest.skip("the quality targets are for the real model")
-    return k
+def kennis(real_kb):
+    return real_kb
 
 
 @pytest.fixture(scope="module")
