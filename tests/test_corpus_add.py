@@ -238,6 +238,23 @@ def test_api_serves_the_links(official_kennis: Kennis) -> None:
         assert p["url"] == "https://wetten.overheid.nl/" + p["jci"] and "&artikel=1.2&lid=1&" in p["jci"]
 
 
+def test_interface_shows_the_link_next_to_each_source(official_kennis: Kennis, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from kennis.config import REPO_ROOT
+
+    st = official_kennis.settings
+    for name, value in (("CORPUS_DIR", st.corpus_dir), ("DATA_DIR", st.data_dir), ("EMBEDDER", "stand-in"),
+                        ("ABOX_DIR", st.abox_dir)):
+        monkeypatch.setenv(f"KENNIS_{name}", str(value))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
+    at.text_input(key="search_q").input("toezicht burgemeester stallingen").run()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if m.value.startswith("**1.")]
+    hit = official_kennis.search("toezicht burgemeester stallingen").hits[0]
+    assert cards and cards[0].endswith(f" · [wetten.overheid.nl ↗]({hit.url})")
+
+
 def test_legal_bases_are_queryable_by_sparql(official_kennis: Kennis) -> None:
     from rdflib.namespace import RDF
 

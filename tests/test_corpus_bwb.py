@@ -196,6 +196,17 @@ def test_citation_urls() -> None:
     assert links.parse_jci("31990L0313") is None
 
 
+def test_interface_shows_the_link_next_to_a_source() -> None:
+    from kennis.ui.common import source_link
+
+    url = "https://wetten.overheid.nl/jci1.3:c:BWBR0031788&artikel=16&lid=1&z=2015-07-20&g=2015-07-20"
+    assert source_link(url) == f" · [wetten.overheid.nl ↗]({url})"
+    assert source_link(url, markdown=False) == (' · <a href="https://wetten.overheid.nl/jci1.3:c:BWBR0031788&amp;artikel=16'
+                                                '&amp;lid=1&amp;z=2015-07-20&amp;g=2015-07-20" target="_blank">wetten.overheid.nl ↗</a>')
+    assert "officielebekendmakingen.nl ↗" in source_link(links.publication_url("stcrt-2015-47076"))
+    assert source_link("") == ""
+
+
 # --- the real samples ---------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from kennis.format import actor_display, cite_ref, competence_text, local_name
 from kennis.models import ActorCard, ActorChanges, Competence
 from kennis.service import Kennis
 from kennis.ui.common import (core, date_filter, doc_label, esc, guarded, open_actor_button,
-                              open_section_button, require_built, settings_key, show_notices, ss)
+                              open_section_button, require_built, settings_key, show_notices, source_link, ss)
 from kennis.views import Network, actor_neighbourhood
 
 
@@ -107,7 +107,7 @@ def show_card(k: Kennis, card: ActorCard) -> None:
                 for s_i, src in enumerate(comp.sources):
                     st.markdown(
                         f'<blockquote class="k-quote">“{esc(src.quote)}”<br><small>{esc(doc_label(k, src.doc))}, '
-                        f"{cite_ref(src.ref)} (versie {src.version})</small></blockquote>",
+                        f"{cite_ref(src.ref)} (versie {src.version}){source_link(src.url, markdown=False)}</small></blockquote>",
                         unsafe_allow_html=True,
                     )
                     open_section_button(src.doc, src.ref, src.version, key=f"comp-{domain}-{j}-{s_i}")
@@ -197,7 +197,8 @@ def changes_view(k: Kennis, card: ActorCard) -> None:
                 quotes = [(src, esc(src.quote)) for src in (ch.before, ch.after) if src is not None]
             for src, html_quote in quotes:
                 st.markdown(f'<blockquote class="k-quote">“{html_quote}”<br><small>{esc(doc_label(k, src.doc))}, '
-                            f"{cite_ref(src.ref)} (versie {src.version})</small></blockquote>",
+                            f"{cite_ref(src.ref)} (versie {src.version}){source_link(src.url, markdown=False)}"
+                            "</small></blockquote>",
                             unsafe_allow_html=True)
             if ch.aligned:
                 st.caption("Eén kant gevonden door de teksten te vergelijken, niet vastgelegd.")

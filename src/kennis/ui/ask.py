@@ -8,7 +8,7 @@ from kennis.errors import KennisError
 from kennis.format import actor_display, cite_ref, local_name
 from kennis.models import ActorCard
 from kennis.ui.common import (core, date_filter, doc_label, esc, guarded, link, open_actor_button,
-                              open_section_button, require_built, show_notices, ss)
+                              open_section_button, require_built, show_notices, source_link, ss)
 from kennis.views import EXAMPLE_QUESTIONS, explanation_network
 
 
@@ -56,7 +56,8 @@ def render() -> None:
             st.subheader("Bronnen")
             for i, src in enumerate(answer.sources):
                 with st.container(border=True):
-                    st.markdown(f"**{esc(doc_label(k, src.doc))}, {cite_ref(src.ref)}** · versie {src.version}")
+                    st.markdown(f"**{esc(doc_label(k, src.doc))}, {cite_ref(src.ref)}** · versie {src.version}"
+                                f"{source_link(src.url)}")
                     if src.title:
                         st.caption(src.title)
                     if src.quote:
@@ -72,7 +73,8 @@ def render() -> None:
                 st.markdown(f"{j + 1}. *{esc(step.step)}* — {who}{esc(step.label)}")
                 if step.source is not None:
                     st.markdown(f'<blockquote class="k-quote">“{esc(step.source.quote)}” '
-                                f'({esc(doc_label(k, step.source.doc))}, {esc(cite_ref(step.source.ref))})</blockquote>',
+                                f'({esc(doc_label(k, step.source.doc))}, {esc(cite_ref(step.source.ref))})'
+                                f'{source_link(step.source.url, markdown=False)}</blockquote>',
                                 unsafe_allow_html=True)
 
         if answer.explanation:

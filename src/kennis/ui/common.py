@@ -137,6 +137,16 @@ def esc(text: str) -> str:
     return html.escape(text or "", quote=False)
 
 
+def source_link(url: str, markdown: bool = True) -> str:
+    """`` · wetten.overheid.nl ↗``: the deep link shown next to a source ("" when it has none)."""
+    if not url:
+        return ""
+    site = "officielebekendmakingen.nl" if "officielebekendmakingen.nl" in url else "wetten.overheid.nl"
+    if markdown:
+        return f" · [{site} ↗]({url})"
+    return f' · <a href="{html.escape(url)}" target="_blank">{site} ↗</a>'
+
+
 def highlighted(text: str, query: str) -> str:
     """HTML of ``text`` with the query terms marked (the searcher's ``**…**`` marks win)."""
     from kennis.corpus.compare import mark_terms

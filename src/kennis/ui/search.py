@@ -6,7 +6,7 @@ import streamlit as st
 
 from kennis.format import cite_ref
 from kennis.ui.common import (core, date_filter, doc_label, esc, guarded, highlighted, link,
-                              open_section_button, require_built, show_notices)
+                              open_section_button, require_built, show_notices, source_link)
 
 
 def render() -> None:
@@ -43,6 +43,7 @@ def render() -> None:
             with st.container(border=True):
                 st.markdown(
                     f"**{i}. {esc(hit.doc_title or doc_label(k, hit.doc))}** · {cite_ref(hit.ref)} · versie {hit.version}"
+                    f"{source_link(hit.url)}"
                 )
                 if hit.title:
                     st.caption(hit.title)
