@@ -20,7 +20,8 @@ from kennis.service import Kennis
 TEXTS = {
     "bwb/BWBR9100001/2015-01-01.md": (
         "##Testcirculaire extra toezicht 2015\n\n### 1  \n\n####Taken\n\n"
-        "De wethouder beslist over extra toezicht bij de stallingen.\n"
+        "De wethouder beslist over extra toezicht bij de stallingen.\n\n### 2  \n\n####Het college\n\n"
+        "Het college vergadert elke week. Het college bestaat uit de wethouder en de burgemeester.\n"
     ),
     "bwb/BWBR9100002/2013-01-01.md": (
         "##Testaanwijzing extra toezicht 2013\n\n### 1  \n\n####Taken\n\n"
@@ -102,6 +103,15 @@ nl = "burgemeester"
 en = "mayor"
 definition = "Bestuurder in de testaanwijzing."
 source = ["BWBR9100002", "1"]
+
+[[actor]]
+id = "college"
+type = "Collective"
+nl = "college"
+en = "board"
+definition = "Het college van de testteksten."
+member = ["wethouder", "burgemeester"]
+source = ["BWBR9100001", "2"]
 
 [[concept]]
 id = "decentraal-domein"
@@ -193,3 +203,10 @@ def test_an_edition_whose_text_is_not_held_is_not_answered_from_another(kennis: 
     assert "Testcirculaire extra toezicht 2019 zit niet in het corpus" in answer.answer
     # the edition it names is known, and the notice says its text is missing
     assert any("2019" in n for n in answer.notices)
+
+
+def test_who_form_an_actor_is_answered_with_its_members_from_the_graph(kennis: Kennis) -> None:
+    answer = kennis.ask("Wie vormen samen het college?")
+    assert {a.label for a in answer.actors} == {"wethouder", "burgemeester"}
+    assert answer.sources[0].quote == "Het college bestaat uit de wethouder en de burgemeester."
+    assert all(step.predicate == "org:hasMember" for step in answer.explanation)

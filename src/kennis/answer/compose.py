@@ -59,6 +59,11 @@ _PATH_STEPS = (
     ("uitvoering", ("execute",)),
 )
 
+#: Questions for the members of an actor.
+_COMPOSITION = re.compile(
+    r"\b(?:wie|welke \w+) (?:vormen|vormt|vormden|vormde)\b|\buit wie (?:bestaat|bestaan|bestond)\b"
+    r"|\bwie (?:zitten|zit|zaten) in\b|\bwie (?:zijn|waren) (?:de )?leden van\b|\bwie (?:maken|maakten) deel uit van\b")
+
 #: Words that make a clause doubt, deny or only propose what it says.
 _HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|verzocht|gevraagd|klopt dat|gerucht"
                     r"|verhaal|zou|zouden|misschien|wellicht|of)\b", re.IGNORECASE)
@@ -94,6 +99,8 @@ class GraphFacts(Protocol):
     def measures(self) -> frozenset[str]: ...
 
     def action_forms(self) -> dict[str, tuple[str, ...]]: ...
+
+    def members(self) -> dict[str, tuple[str, ...]]: ...
 
 
 #: ``search(text, k, day, doc=None)``: the hybrid search of the index.
@@ -208,6 +215,7 @@ class Answerer:
         forms = graph.action_forms()
         self.actions = ActionMatcher({c.action: forms.get(c.action, ()) for c in self.statements if c.action})
         self._measures = graph.measures()
+        self._members = graph.members()
         df: Counter[str] = Counter()
         for terms in self._st_terms:
             df.update(terms)
@@ -265,6 +273,9 @@ class Answerer:
             return self._no_answer(question, kind, day, notices, "De teksten noemen hierover geen aantal of bedrag.")
         if not found.candidates:
             return self._from_passages(question, kind, mentions, result, selection, notices)
+        whole = self._asked_composition(text, mentions)
+        if whole:
+            return self._from_members(question, kind, whole, found.candidates, mentions, result, selection, notices)
         return self._from_candidates(question, kind, found.expectation, found.candidates, found.ranked, mentions,
                                      result, selection, notices, found.domain)
 
@@ -549,6 +560,41 @@ class Answerer:
             date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
             path=path,
         )
+
+    # --- composition: who together form an actor -------------------------------------------
+
+    def _asked_composition(self, text: str, mentions: Sequence[Mention]) -> str:
+        """The actor whose members the question asks for (*wie vormen samen X*, *uit wie
+        bestaat X*, *wie zitten in X*), when the graph knows its members; "" otherwise."""
+        m = _COMPOSITION.search(fold(text))
+        if m is None:
+            return ""
+        after = [x for x in mentions if x.kind == "actor" and x.iri in self._members]
+        return after[0].iri if after else ""
+
+    def _from_members(self, question: str, kind: QuestionKind, whole: str, candidates: Sequence[Candidate],
+                      mentions: Sequence[Mention], result: SearchResult, selection: Selection,
+                      notices: tuple[str, ...]) -> Answer:
+        members = [self._actor(ActorRef(iri, self._labels.get(iri, ""))) for iri in self._members[whole]]
+
+        whole_ref = self._actor(ActorRef(whole, self._labels.get(whole, "")))
+
+        def named(c: Candidate, who: Sequence[ActorRef]) -> int:
+            text = f" {fold(c.quote)} "
+            return sum(any(f" {fold(n)}" in text for n in (a.label, *a.alt_labels)) for a in who)
+
+        # the sentence that names most of the members, then the whole, then the better one
+        best = max(candidates, key=lambda c: (named(c, members), named(c, [whole_ref]), c.score))
+        first = Source(best.doc, best.version, best.ref, best.quote, best.passage, best.title)
+        sources = self._merge_sources([first], self._hit_sources(result.hits, question, mentions))
+        label = self._labels.get(whole, "")
+        names = ", ".join(a.label for a in members[:-1]) + (" en " if len(members) > 1 else "") + members[-1].label
+        body = (f"{label[:1].upper()}{label[1:]} bestaat uit {names}. Bron: {self._cite(first)}: “{first.quote}” "
+                f"{self._basis(sources, selection)}")
+        explanation = tuple(ExplanationStep(whole, "org:hasMember", a.iri, label, a.label) for a in members)
+        return Answer(question=question, answer=body, kind=kind.value, actors=tuple(members), sources=tuple(sources[:5]),
+                      explanation=explanation, date=selection.date, notices=notices, answered=True,
+                      entities=tuple(m.iri for m in mentions))
 
     # --- disagreement, the newest word, situations ---------------------------------------------
 

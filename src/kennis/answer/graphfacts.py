@@ -51,6 +51,11 @@ class StoreFacts:
 
         return action_forms(self.store)
 
+    def members(self) -> dict[str, tuple[str, ...]]:
+        from kennis.graph.queries import actor_members
+
+        return actor_members(self.store)
+
 
 def statement_text(c: Competence) -> str:
     """What the embedding model reads of a statement: its sentence, condition and first quote."""

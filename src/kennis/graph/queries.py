@@ -396,3 +396,13 @@ def action_forms(store: TripleStore) -> dict[str, tuple[str, ...]]:
         if r["label"]:
             out[r["label"]].extend([r["alt"]] if r["alt"] else [])
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def actor_members(store: TripleStore) -> dict[str, tuple[str, ...]]:
+    """Each actor that consists of others (``org:hasMember``) → its members' IRIs."""
+    rows = _q(store, "SELECT ?a ?m WHERE { ?a a kb:Actor ; org:hasMember ?m . ?m a kb:Actor }")
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if r["a"] and r["m"]:
+            out[r["a"]].append(r["m"])
+    return {a: tuple(sorted(ms)) for a, ms in out.items()}
