@@ -319,14 +319,20 @@ class Answerer:
         idf = self._term_idf()
         return sum(idf.get(t, self._corpus_idf_default) for t in q_terms & terms) / q_weight
 
-    def _sentence_actors(self, sentence: str, asked: set[str], expectation: Expectation,
-                         curated: ActorRef | None = None) -> list[tuple[ActorRef, float]]:
-        """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
+    def _agents_in(self, sentence: str) -> list[tuple[str, str, float, str]]:
+        """(IRI, label, role, preposition) of the actors a sentence names, likeliest agent first;
+        the roles do not depend on the question, so each sentence is read once."""
         found = self._agents_cache.get(sentence)
-        if found is None:  # the roles in a sentence do not depend on the question: read them once
+        if found is None:
             found = [(a.mention.iri, a.mention.label, a.role, a.prep)
                      for a in agents(sentence, self.linker.link(sentence))]
             self._agents_cache[sentence] = found
+        return found
+
+    def _sentence_actors(self, sentence: str, asked: set[str], expectation: Expectation,
+                         curated: ActorRef | None = None) -> list[tuple[ActorRef, float]]:
+        """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
+        found = self._agents_in(sentence)
         if curated is not None:  # a curated statement says who acts in its sentence
             found = [(curated.iri, curated.label, 1.0, "")] + [f for f in found if f[0] != curated.iri]
         out: list[tuple[ActorRef, float]] = []
@@ -649,11 +655,7 @@ class Answerer:
             if p.doc not in newer:
                 continue
             for sent, terms in self._sentence_terms(p.id, p.text):
-                found = self._agents_cache.get(sent)
-                if found is None:
-                    found = [(a.mention.iri, a.mention.label, a.role, a.prep)
-                             for a in agents(sent, self.linker.link(sent))]
-                    self._agents_cache[sent] = found
+                found = self._agents_in(sent)
                 if not wanted & {f[0] for f in found if f[2] >= 0.5}:
                     continue
                 overlap = self._overlap(q_terms, terms, q_weight)
