@@ -17,25 +17,12 @@ The build ignores proposed (and rejected) entries; a reviewer sets ``status =
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from kennis.corpus.corpus import norm_ref
+from kennis.corpus.manifest_edit import toml_value as _value
 from kennis.models import CarriedStatement, ProposedActor, ProposedStatement, SourceRef
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        # a JSON string is a valid TOML basic string (same escapes)
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
 
 
 def _table(kind: str, fields: dict[str, Any]) -> str:
