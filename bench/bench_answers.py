@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -50,9 +51,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 def named_in(actor: dict, quotes: list[str]) -> bool:
-    text = " " + " ".join(fold(q) for q in quotes) + " "
+    text = " ".join(fold(q) for q in quotes)
     names = [actor.get("label", ""), *actor.get("alt_labels", ())]
-    return any(n and f" {fold(n)}" in text for n in names)
+    # a name counts at the start of a word, also in brackets: "(DKDB)"
+    return any(n and re.search(r"(?<!\w)" + re.escape(fold(n)), text) for n in names)
 
 
 def score_set(k: Kennis, questions: list[dict], score, repeat: int) -> tuple[dict, list[str]]:
@@ -93,12 +95,14 @@ def score_set(k: Kennis, questions: list[dict], score, repeat: int) -> tuple[dic
             who += 1
             actor_hit = bool(a.actors) and score.actor_matches(a.actors[0].to_dict(), q["actors"])
             actor_ok += actor_hit
+        shown = None
         if a.actors:
             with_actor += 1
-            named += named_in(a.actors[0].to_dict(), [s.quote for s in a.sources[:3]])
-        if actor_hit is False or not first:
+            shown = named_in(a.actors[0].to_dict(), [s.quote for s in a.sources[:3]])
+            named += shown
+        if actor_hit is False or not first or shown is False:
             misses.append(f'{q["id"]}: actor={actor_hit} ({a.actors[0].label if a.actors else "-"}) '
-                          f'first={first} top3={top3} kind={a.kind} '
+                          f'first={first} top3={top3} named={shown} kind={a.kind} '
                           f'sources={[s.doc[-4:] + " " + s.ref for s in a.sources[:3]]}')
     n = len(answerable) or 1
     out = {

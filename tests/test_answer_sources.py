@@ -7,14 +7,9 @@ both actors with their quotes and say which text is newer, and quote the letter.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-from typing import Iterator
-
 import pytest
 
-from kennis.config import Settings
-from kennis.progress import Progress
+from answer_fixtures import build_kennis
 from kennis.service import Kennis
 
 TEXTS = {
@@ -153,21 +148,8 @@ src = [["A", "1", "De burgemeester beslist over extra toezicht bij de stallingen
 
 
 @pytest.fixture(scope="module")
-def kennis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kennis]:
-    root = tmp_path_factory.mktemp("sources")
-    corpus, abox = root / "corpus", root / "abox"
-    sums = []
-    for rel, text in TEXTS.items():
-        path = corpus / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        sums.append(hashlib.sha256(path.read_bytes()).hexdigest())
-    (corpus / "MANIFEST.toml").write_text(MANIFEST.format(*sums), encoding="utf-8")
-    abox.mkdir()
-    (abox / "test.toml").write_text(ABOX, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, data_dir=root / "data", embedder="stand-in", abox_dir=abox)
-    Kennis(settings).build(Progress(quiet=True))
-    yield Kennis(settings)
+def kennis(tmp_path_factory: pytest.TempPathFactory) -> Kennis:
+    return build_kennis(tmp_path_factory.mktemp("sources"), TEXTS, MANIFEST, ABOX)
 
 
 def test_disagreeing_sources_are_both_named_with_the_newer_one(kennis: Kennis) -> None:

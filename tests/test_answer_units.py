@@ -77,6 +77,14 @@ def test_sentences_are_exact_substrings() -> None:
     assert all(p in text for p in parts)
 
 
+def test_sentences_do_not_end_at_abbreviations_numbers_or_lower_case() -> None:
+    text = ("De NCTV is o.a. belast met het stelsel. Zie art. 4 en artikel 4.2 van de wet, bijv. lid 2. "
+            "Dit geldt ook voor 4:4 van het besluit. en gaat hier door")
+    assert sentences(text) == ["De NCTV is o.a. belast met het stelsel.",
+                               "Zie art. 4 en artikel 4.2 van de wet, bijv. lid 2.",
+                               "Dit geldt ook voor 4:4 van het besluit. en gaat hier door"]
+
+
 def _answer():
     from kennis.models import Answer, Source
 

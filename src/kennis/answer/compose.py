@@ -47,7 +47,11 @@ from kennis.models import (
 NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
 #: Longest question that is analysed; longer input is answered from its head.
 MAX_QUESTION_CHARS = 2_000
-_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+#: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
+#: does not go on in lower case, unless the dot closes an abbreviation (*o.a.*, *bijv.*, *art.*).
+_SENTENCE_END = re.compile(r";+\s*|[.!?]+(?=\s+[^a-zà-ÿ\s]|\s*$)\s*")
+_ABBREVIATION_END = re.compile(r"(?:\b\w\.\w\.(?:\w\.)*|\b(?:bijv|bv|nr|nrs|art|jo|resp|ca|dhr|mr|mw|drs|ir|prof|zgn|enz|etc|blz|vgl|zie)\.)$",
+                               re.IGNORECASE)
 
 
 #: The domains of the stelsel, the default (where responsibility lies *in beginsel*) first.
@@ -67,6 +71,9 @@ _COMPOSITION = re.compile(
 #: Words that make a clause doubt, deny or only propose what it says.
 _HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|verzocht|gevraagd|klopt dat|gerucht"
                     r"|verhaal|zou|zouden|misschien|wellicht|of)\b", re.IGNORECASE)
+
+#: The words before a domain that place a case outside it.
+_NOT_IN = re.compile(r"\b(?:niet|geen|buiten)\s+(?:\w+\s+){0,2}$")
 
 _EXCEPTION = re.compile(
     r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief)\b([^.?!;]*)",
@@ -126,7 +133,8 @@ class Candidate:
 #: Weights of a candidate sentence's features (see :meth:`Answerer.candidates`, in that order).
 #: Set by hand first, then checked by ``bench/fit_answers.py`` (cross-validated on the
 #: development sets; the held-out sets are never used to set them).
-CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.35, 0.3, -0.1, 0.25, 0.0, -0.2, 0.2)
+CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.2, 0.3, -0.1, 0.25, 0.0, -0.2, 0.2,
+                                         0.15, 0.1)
 
 
 @dataclass(frozen=True)
@@ -161,10 +169,17 @@ def sentences(text: str) -> list[str]:
     """Sentences of ``text`` as exact substrings (so that quotes occur in the passage)."""
     out = []
     for line in text.split("\n"):
-        for m in _SENTENCE.finditer(line):
-            s = m.group(0).strip()
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            if _ABBREVIATION_END.search(line[start:m.start() + 1]) and m.group(0).startswith("."):
+                continue
+            s = line[start:m.end()].strip()
             if len(s) > 2:
                 out.append(s)
+            start = m.end()
+        s = line[start:].strip()
+        if len(s) > 2:
+            out.append(s)
     return out
 
 
@@ -286,13 +301,23 @@ class Answerer:
         expectation = self.expecter.expect(text, mentions, who=kind is QuestionKind.WHO)
         ranked = self.rank_statements(text, kind, mentions, result, selection, expectation)
         domain = self.situation_domain(text, mentions) if is_situation(text) else ""
-        # a question that names one domain is about that domain
-        named = {m.label for m in mentions} & {self._domain_label(d) for d in _DOMAINS}
+        # a question that names one domain is about that domain, or about the other one when it
+        # says the case is not in it ("dus niet in het rijksdomein", "buiten het rijksdomein")
+        labels = [self._domain_label(d) for d in _DOMAINS]
+        outside = self._outside_domains(text, mentions)
+        named = {(labels[1 - labels.index(m.label)] if m in outside else m.label)
+                 for m in mentions if m.label in labels}
         in_domain = domain or (next(iter(named)) if len(named) == 1 else "")
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
                                      ranked if kind is not QuestionKind.DEFINITION else [], in_domain)
         return Analysis(expectation, tuple(ranked), tuple(candidates), domain)
+
+    def _outside_domains(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
+        """The mentions of a domain that the question places its case outside of (*niet in het
+        rijksdomein*, *buiten het rijksdomein*)."""
+        labels = {self._domain_label(d) for d in _DOMAINS}
+        return [m for m in mentions if m.label in labels and _NOT_IN.search(fold(text[:m.start]))]
 
     # --- answering sentences -------------------------------------------------------------------
 
@@ -372,17 +397,20 @@ class Answerer:
         quotes carries that statement's actor and its match.
         """
         main, excluded = split_exception(text)
-        q_terms = set(self.analyzer.terms(main))
+        # a domain the case is said not to be in points away from the answer, as an exception does
+        outside = set(self.analyzer.terms(" ".join(m.surface for m in self._outside_domains(text, mentions))))
+        q_terms = set(self.analyzer.terms(main)) - outside
         if not q_terms:
             return []
         # words of an exception ("afgezien van …", "behalve …") point away from the answer
-        negative = set(self.analyzer.terms(excluded)) - q_terms
+        negative = (set(self.analyzer.terms(excluded)) | outside) - q_terms
         asked_actions = self.actions.asked(main)
         idf = self._term_idf()
         q_weight = sum(idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
         # in a described case, what the other domain's statements say does not apply
         other_domains = {self._domain_label(d) for d in _DOMAINS} - {domain} if domain else set()
         other_iris = {ids.iri("concept", d) for d in _DOMAINS if self._domain_label(d) in other_domains}
+        own_iris = {ids.iri("concept", d) for d in _DOMAINS if self._domain_label(d) == domain}
         noun_span = expectation.noun_span
         asked_actors = {m.iri for m in mentions if m.kind == "actor"
                         and not (noun_span and m.start <= noun_span[0] < m.end)}
@@ -425,11 +453,12 @@ class Answerer:
                 seen.add((pid, sent))
                 statements = [st for q, sts in quoted.items() if q in flat or flat in q for st in sts]
                 statement = None
-                stated = 0.0
+                stated = matched = 0.0
                 if statements:
                     best = max(statements, key=lambda st: st.score)
                     statement = best.competence
                     stated = best.score / (top or 1.0) * (0.6 if best.lexical < 0.2 else 1.0)
+                    matched = best.lexical
                 # the curated actor acts in this sentence, but only in the statement's own action
                 speaks = statement is not None and (not asked_actions or statement.action in asked_actions)
                 actors = self._sentence_actors(sent, asked_actors, expectation,
@@ -453,6 +482,10 @@ class Answerer:
                     1.0 if (statement is not None and statement.domain in other_domains)
                     or (statement is None and other_iris & self._sentence_concepts(sent)) else 0.0,
                     1.0 if rank == 0 else 0.0,  # in the unit search ranks first (answers keep what search found)
+                    matched,  # how well the curated statement it states matches the question, in its own words
+                    # of the domain the case or question is about
+                    1.0 if (statement is not None and domain and statement.domain == domain)
+                    or (own_iris & self._sentence_concepts(sent)) else 0.0,
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
@@ -511,7 +544,8 @@ class Answerer:
             for a in group:
                 if a.iri not in {x.iri for x in actors} and len(actors) < 3:
                     actors.append(a)
-        first = Source(best.doc, best.version, best.ref, best.quote, best.passage, best.title)
+        quote = self._naming_quote(best.passage, best.quote, actors[0]) if actors else best.quote
+        first = Source(best.doc, best.version, best.ref, quote, best.passage, best.title)
         hits = self._hit_sources(result.hits, question, mentions)
         extra: list[Source] = []
         if kind is QuestionKind.LEGAL_BASIS:
@@ -566,6 +600,37 @@ class Answerer:
             date=selection.date, notices=notices, answered=True, entities=tuple(m.iri for m in mentions),
             path=path,
         )
+
+    def _names(self, sentence: str, actor: ActorRef) -> bool:
+        """Does ``sentence`` name ``actor`` (a mention the linker finds, or its label or an alternative label)?"""
+        if any(iri == actor.iri for iri, *_ in self._agents_in(sentence)):
+            return True
+        text = fold(sentence)
+        return any(n and re.search(r"(?<!\w)" + re.escape(fold(n)), text) for n in (actor.label, *actor.alt_labels))
+
+    def _naming_quote(self, pid: str, quote: str, actor: ActorRef) -> str:
+        """``quote`` as it stands in its passage, widened by the sentence before it (or after it)
+        when it refers to its actor by a pronoun (*Deze meldt …*, *Hij wordt …*), so that the
+        quote shown names the actor the answer gives; ``quote`` itself when no neighbour names it."""
+        if self._names(quote, actor) or not self.corpus.has_passage(pid):
+            return quote
+        text = _with_notes(self.corpus.passage(pid))
+        sents = [sent for sent, _ in self._sentence_terms(pid, text)]
+        flat = " ".join(quote.split())
+        i = next((j for j, sent in enumerate(sents) if " ".join(sent.split()) in flat), None)
+        if i is None:
+            return quote
+        last = i
+        while last + 1 < len(sents) and " ".join(sents[last + 1].split()) in flat:
+            last += 1
+        for lo, hi in ((i - 1, last), (i - 2, last), (i, last + 1)):
+            if lo < 0 or hi >= len(sents) or not self._names(sents[lo] if lo < i else sents[hi], actor):
+                continue
+            start = text.find(sents[lo])
+            end = text.find(sents[hi], start) + len(sents[hi])
+            if start >= 0 and end > start:
+                return text[start:end]
+        return quote
 
     # --- composition: who together form an actor -------------------------------------------
 
@@ -717,7 +782,8 @@ class Answerer:
                         result: SearchResult, selection: Selection,
                         expectation: Expectation | None = None) -> list[ScoredStatement]:
         """Statements in force for the selection, best match first."""
-        q_terms = set(self.analyzer.terms(text))
+        outside = " ".join(m.surface for m in self._outside_domains(text, mentions))
+        q_terms = set(self.analyzer.terms(text)) - set(self.analyzer.terms(outside))
         q_weight = sum(self._idf.get(t, self._idf_default) for t in q_terms) or 1.0
         mentioned = {m.iri for m in mentions}
         unit_rank: dict[tuple[str, str, str], int] = {}

@@ -1,0 +1,173 @@
+"""Which sentence answers, and which actor it names: a corpus of short texts written here.
+
+- a curated statement that quotes a sentence referring to its actor by a pronoun (*Hij meldt
+  …*) is shown with the sentence before it, so that the quote names the actor the answer gives;
+- a question that places its case outside a domain (*dus niet in het rijksdomein*) is answered
+  from the other domain.
+
+Each test fails when the actor named first, the passage cited first or the quote is wrong.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from answer_fixtures import build_kennis
+from kennis.models import Answer
+from kennis.service import Kennis
+
+TEXT = (
+    "##Testcirculaire stallingen 2015\n\n"
+    "### 1  \n\n####Melding\n\n"
+    "De wethouder is o.a. verantwoordelijk voor de stallingen bij het station. "
+    "Hij meldt elke storing aan bij de beheerder.\n\n"
+    "### 2  \n\n####Domeinen\n\n"
+    "In het gemeentelijk domein stelt de portier het toezichtsniveau van een stalling vast.\n\n"
+    "### 3  \n\n####Rijksdeel\n\n"
+    "In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast.\n"
+)
+
+MANIFEST = """
+[[document]]
+id = "BWBR9200001"
+kind = "circulaire"
+title = "Testcirculaire stallingen 2015"
+valid_from = "2015-01-01"
+
+  [[document.version]]
+  date = "2015-01-01"
+  path = "bwb/BWBR9200001/2015-01-01.md"
+  format = "laws-markdown"
+  sha256 = "{0}"
+"""
+
+ABOX = """
+[aliases]
+C = "BWBR9200001"
+
+[[actor]]
+id = "wethouder"
+type = "Functionary"
+nl = "wethouder"
+en = "alderman"
+definition = "Bestuurder in de testtekst."
+source = ["BWBR9200001", "1"]
+
+[[actor]]
+id = "beheerder"
+type = "Functionary"
+nl = "beheerder"
+en = "keeper"
+definition = "Beheert de stallingen."
+source = ["BWBR9200001", "1"]
+
+[[actor]]
+id = "portier"
+type = "Functionary"
+nl = "portier"
+en = "porter"
+definition = "Werkt in het gemeentelijk domein."
+source = ["BWBR9200001", "2"]
+
+[[actor]]
+id = "opzichter"
+type = "Functionary"
+nl = "opzichter"
+en = "overseer"
+definition = "Werkt in het rijksdeel."
+source = ["BWBR9200001", "3"]
+
+[[concept]]
+id = "decentraal-domein"
+scheme = "domain"
+nl = "gemeentelijk domein"
+en = "municipal domain"
+
+[[concept]]
+id = "rijksdomein"
+scheme = "domain"
+nl = "rijksdeel"
+en = "national part"
+
+[[concept]]
+id = "report"
+scheme = "action"
+nl = "meldt aan"
+en = "reports"
+
+[[concept]]
+id = "determine"
+scheme = "action"
+nl = "stelt vast"
+en = "determines"
+
+[[concept]]
+id = "storing"
+scheme = "measure"
+nl = "storing"
+en = "failure"
+
+[[concept]]
+id = "toezichtsniveau"
+scheme = "measure"
+nl = "toezichtsniveau"
+en = "level of supervision"
+
+[[competence]]
+id = "wethouder-meldt-storing"
+actor = "wethouder"
+action = "report"
+object = "storing"
+label = "De wethouder meldt storingen aan bij de beheerder"
+src = [["C", "1", "Hij meldt elke storing aan bij de beheerder."]]
+
+[[competence]]
+id = "portier-stelt-niveau-vast"
+actor = "portier"
+action = "determine"
+object = "toezichtsniveau"
+domain = "decentraal-domein"
+label = "De portier stelt het toezichtsniveau vast"
+src = [["C", "2", "In het gemeentelijk domein stelt de portier het toezichtsniveau van een stalling vast."]]
+
+[[competence]]
+id = "opzichter-stelt-niveau-vast"
+actor = "opzichter"
+action = "determine"
+object = "toezichtsniveau"
+domain = "rijksdomein"
+label = "De opzichter stelt het toezichtsniveau vast"
+src = [["C", "3", "In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast."]]
+"""
+
+
+@pytest.fixture(scope="module")
+def kennis(tmp_path_factory: pytest.TempPathFactory) -> Kennis:
+    return build_kennis(tmp_path_factory.mktemp("quotes"), {"bwb/BWBR9200001/2015-01-01.md": TEXT}, MANIFEST, ABOX)
+
+
+def _verbatim(k: Kennis, answer: Answer) -> None:
+    for s in answer.sources:
+        assert " ".join(s.quote.split()) in " ".join(k.corpus.passage(s.passage).text.split())
+
+
+def test_a_pronoun_quote_is_shown_with_the_sentence_that_names_its_actor(kennis: Kennis) -> None:
+    answer = kennis.ask("Wie meldt een storing aan bij de beheerder?")
+    assert answer.actors[0].label == "wethouder"
+    first = answer.sources[0]
+    assert first.ref == "1"
+    # the curated sentence says "Hij"; the quote starts where the actor is named, abbreviation and all
+    assert first.quote == ("De wethouder is o.a. verantwoordelijk voor de stallingen bij het station. "
+                           "Hij meldt elke storing aan bij de beheerder.")
+    assert f"“{first.quote}”" in answer.answer
+    _verbatim(kennis, answer)
+
+
+def test_a_case_placed_outside_a_domain_is_answered_from_the_other(kennis: Kennis) -> None:
+    answer = kennis.ask("Wie stelt het toezichtsniveau vast voor een stalling die dus niet in het rijksdeel valt?")
+    assert answer.actors[0].label == "portier"
+    assert answer.sources[0].ref == "2"
+    answer = kennis.ask("Wie stelt het toezichtsniveau vast voor een stalling in het rijksdeel?")
+    assert answer.actors[0].label == "opzichter"
+    assert answer.sources[0].ref == "3"
+
