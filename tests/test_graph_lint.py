@@ -77,6 +77,22 @@ src = [["R10", "1", "Het Stallingsbureau besluit over extra toezicht."]]
     assert _kinds(findings, "bureau-kan-besluiten") == {"modality"}
 
 
+def test_modal_verb_in_a_subordinate_clause_of_the_label_without_modality(lint_settings, lint_corpus):
+    statement = """
+[[competence]]
+id = "bureau-besluit"
+actor = "stallingsbureau"
+action = "decide"
+object = "extra-toezicht"
+label = "Het Stallingsbureau besluit over extra toezicht als de eigenaar {clause}"
+src = [["R10", "1", "Het Stallingsbureau besluit over extra toezicht."]]
+"""
+    findings = _lint_with(lint_settings, lint_corpus, statement.format(clause="niet kan betalen"))
+    assert _kinds(findings, "bureau-besluit") == {"modality"}
+    assert "'kan'" in findings[0].message
+    assert _lint_with(lint_settings, lint_corpus, statement.format(clause="niet in staat is te betalen")) == []
+
+
 def test_modality_kan_with_a_label_that_drops_it(lint_settings, lint_corpus):
     findings = _lint_with(lint_settings, lint_corpus, """
 [[competence]]

@@ -4,8 +4,8 @@ The build validates that every quote occurs verbatim in its passage; that does n
 that the structured fields of the statement read the quote right. These checks catch
 the misreadings a legal reader notices at once:
 
-- ``modality``: a modal verb (*kan, mag, kunnen*) in the main clause of a quote, or in
-  the label, while the statement has no modality, so it reads as unconditional;
+- ``modality``: a modal verb (*kan, mag, kunnen*) in the main clause of a quote, or
+  anywhere in the label, while the statement has no modality, so it reads as unconditional;
 - ``actor-not-named``: none of the quotes names the actor (nor a member of a collective
   actor, nor the post that holds its function);
 - ``passive-counterpart``: the quotes name the actor only as the counterpart of a
@@ -279,8 +279,10 @@ def _modality(ctx: _Context, owner: _Owner) -> list[LintFinding]:
         if owner.modality in ("kan", "mag") and not main_clause_modals(owner.label):
             return [_finding("modality", owner, f"modality {owner.modality!r}, but the label has no modal verb: {owner.label}")]
         return []
-    if main_clause_modals(owner.label):
-        return [_finding("modality", owner, f"label says {main_clause_modals(owner.label)[0]!r}: {owner.label}")]
+    # Any modal verb of the label counts, a subordinate one too: answers repeat the label,
+    # its reader cannot tell whose "kan" it is, and a curator can always word it without one.
+    if m := _MODAL.search(owner.label):
+        return [_finding("modality", owner, f"label says {m.group(1)!r}: {owner.label}")]
     for s in owner.sources:
         modals = main_clause_modals(s.quote)
         if modals:
