@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kennis.answer.agents import agents
-from kennis.answer.expect import head_nouns
+from kennis.answer.expect import Expecter, head_nouns
 from kennis.answer.kinds import is_situation
 from kennis.answer.linking import LexEntry, EntityLinker
 from kennis.models import Answer
@@ -97,6 +97,9 @@ _LEXICON = [
     ("Het gezag ligt bij de HOvJ, die de CBB informeert.", "urn:hovj"),
     ("De maatregelen worden door de CBB vastgesteld na overleg met de HOvJ.", "urn:cbb"),
     ("Onder gezag van de HOvJ voert de politie de maatregelen uit.", "urn:hovj"),
+    # the subject acts; the one under whose responsibility it does is its principal
+    ("De CBB is onder verantwoordelijkheid van de HOvJ belast met de afweging.", "urn:cbb"),
+    ("In spoedzaken worden onder verantwoordelijkheid van de portefeuillehouder CCB maatregelen genomen.", "urn:ccb"),
     ("Daarnaast draagt de CBB zorg voor de afstemming.", "urn:cbb"),
     ("Hij overlegt met de beleidsmedewerker BB&C en met de CBB, die verantwoordelijk is voor de afweging.", "urn:cbb"),
     # a passive without agent: the actor after "met" is the counterpart, not the one who acts
@@ -123,6 +126,21 @@ def test_counterpart_is_not_the_agent() -> None:
 ])
 def test_head_nouns_name_the_kind_of_actor(name: str, heads: set[str]) -> None:
     assert head_nouns(name) == heads
+
+
+def test_a_noun_that_heads_names_asks_for_an_actor_so_named() -> None:
+    entries = [LexEntry("urn:vci", "Directie VCI", "actor", ("Directie VCI",)),
+               LexEntry("urn:bsb", "Brigade Speciale Beveiligingsopdrachten", "actor",
+                        ("Brigade Speciale Beveiligingsopdrachten", "BSB")),
+               LexEntry("urn:ao", "afstemmingsoverleg", "actor", ("afstemmingsoverleg",))]
+    unit = frozenset({"directie", "brigade", "eenheid", "instantie"})
+    expecter = Expecter(entries, {"urn:vci": unit, "urn:bsb": unit, "urn:ao": frozenset({"overleg", "instantie"})})
+    # "directie" heads a name: a brigade is a unit of the same class, but no directie
+    assert expecter.kind_match("urn:vci", "directie") == 1.0
+    assert expecter.kind_match("urn:bsb", "directie") == 0.0
+    assert expecter.kind_match("urn:ao", "overleg") == 1.0  # the compound's last part
+    # a word no name uses asks for any actor of the classes it labels
+    assert expecter.kind_match("urn:bsb", "instantie") == 1.0
 
 
 @pytest.mark.parametrize(("question", "number"), [

@@ -8,6 +8,8 @@ the words around each actor mention:
 - where a competence lies: *… **ligt bij de** HOvJ*, *… **onder gezag van de** burgemeester*;
 - the subject at the head of the clause: *De HOvJ draagt hierover het gezag*, also after a
   fronted verb (*Daarnaast **draagt de** HOvJ …*);
+- a subject at the head of the clause acts *under* the responsibility it names: in *De NCTV
+  is onder verantwoordelijkheid van de minister belast met …* the NCTV is the agent;
 - the antecedent of a relative clause acts in it: *… met de X, **die** verantwoordelijk is …*;
 - a counterpart is not the agent: *… **met de** beleidsmedewerker afgestemd*, *… **aan de**
   CBB gemeld*, *… **namens de** minister* (the principal, not the one who acts).
@@ -24,6 +26,9 @@ from kennis.answer.expect import fold_in_place
 
 _ART = r"(?:de|het|een|die|deze|zijn|haar|hun)?\s*"
 _AGENT_PASSIVE = re.compile(r"\bdoor\s+" + _ART + r"$")
+_UNDER = (r"\b(?:onder|onder het|onder de|in)\s+(?:\w+\s+){0,2}(?:gezag|verantwoordelijkheid|leiding|regie|mandaat"
+          r"|bevoegdheid|coordinatie|aansturing)\s+(?:van\s+)?")
+_AGENT_UNDER = re.compile(_UNDER + _ART + r"$")
 _AGENT_LOCUS = re.compile(
     r"\b(?:(?:onder|onder het|onder de|in)\s+(?:\w+\s+){0,2}(?:gezag|verantwoordelijkheid|leiding|regie|mandaat|bevoegdheid|coordinatie|aansturing)"
     r"|(?:gezag|verantwoordelijkheid|bevoegdheid|taak|taken|rol|leiding|regie|beslissing|besluitvorming)"
@@ -80,5 +85,10 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
             role = max(role, 0.85)  # "… met de X, die verantwoordelijk is voor …": X acts in the clause
         prep = _PREP.search(before)
         out.append(Agent(m, role, prep.group(1) if prep else ""))
+    if any(a.role == 0.9 for a in out):
+        # "De NCTV is onder verantwoordelijkheid van de minister belast met …": the subject acts,
+        # the one under whose responsibility it acts is its principal
+        out = [Agent(a.mention, 0.7, a.prep) if a.role == 0.95
+               and _AGENT_UNDER.search(text[max(0, a.mention.start - 60): a.mention.start]) else a for a in out]
     out.sort(key=lambda a: (-a.role, a.mention.start))
     return out

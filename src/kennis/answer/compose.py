@@ -364,8 +364,9 @@ class Answerer:
         for iri, label, weight, prep in found:
             if expectation.prep and prep == expectation.prep:
                 weight = max(weight, 0.95)  # "met welke directie …" is answered by "… met de directie X"
-            if expectation.noun and self.expecter.matches_kind(iri, expectation.noun):
-                weight = min(1.0, weight + 0.3)
+            kind = self.expecter.kind_match(iri, expectation.noun) if expectation.noun else 0.0
+            if kind:
+                weight = min(1.0, weight + 0.3 * kind)
             elif expectation.noun:
                 weight *= 0.6  # not the kind of actor asked for
             if expectation.actor and iri in asked and iri != expectation.about:

@@ -78,14 +78,17 @@ class Expecter:
 
     def __init__(self, entries: Iterable[LexEntry], kind_terms: dict[str, frozenset[str]]) -> None:
         self.kinds_of: dict[str, set[str]] = {}  # actor IRI → nouns that can ask for it
+        self.named_as: dict[str, set[str]] = {}  # actor IRI → the head nouns of its own names
         for e in entries:
             if e.kind != "actor":
                 continue
-            nouns = set(kind_terms.get(e.iri, ()))
+            heads: set[str] = set()
             for f in e.forms:
-                nouns |= head_nouns(f)
-            self.kinds_of[e.iri] = nouns
+                heads |= head_nouns(f)
+            self.named_as[e.iri] = heads
+            self.kinds_of[e.iri] = heads | set(kind_terms.get(e.iri, ()))
         self.nouns = frozenset(n for ns in self.kinds_of.values() for n in ns)
+        self._name_heads = frozenset(n for ns in self.named_as.values() for n in ns)
 
     def is_kind_noun(self, word: str) -> str:
         """The kind noun that ``word`` (folded) is, or ends in as a compound; "" if none."""
@@ -102,8 +105,23 @@ class Expecter:
 
     def matches_kind(self, iri: str, noun: str) -> bool:
         """Is the actor ``iri`` of the kind ``noun`` (or a compound of it)?"""
-        nouns = self.kinds_of.get(iri, set())
-        return noun in nouns or any(n.endswith(noun) for n in nouns if len(noun) >= 5)
+        return self.kind_match(iri, noun) > 0
+
+    def kind_match(self, iri: str, noun: str) -> float:
+        """Is the actor ``iri`` of the kind ``noun`` (1) or not (0)? A noun that heads names
+        (*directie*, *officier*, *overleg*) asks for an actor whose own name it heads (*Directie
+        VCI*, *hoofdofficier*); a word no name uses (*instantie*, *functionaris*) for any actor
+        of the classes it labels. So *welke directie* is not answered by a brigade, although
+        both are organisational units."""
+
+        def has(nouns: Iterable[str]) -> bool:
+            return any(n == noun or (len(noun) >= 5 and n.endswith(noun)) for n in nouns)
+
+        if has(self.named_as.get(iri, ())):
+            return 1.0
+        if has(self._name_heads):
+            return 0.0
+        return 1.0 if has(self.kinds_of.get(iri, ())) else 0.0
 
     def expect(self, question: str, mentions: Sequence[Mention], who: bool) -> Expectation:
         """What ``question`` expects; ``who`` when its form already asks who (*wie …*)."""
