@@ -96,18 +96,21 @@ class Kennis:
         data = self.settings.data_dir
         data.mkdir(parents=True, exist_ok=True)
         staging = data / f".build-{os.getpid()}-{int(time.time())}"
-        timings: dict[str, float] = {}
+        from kennis.buildcache import BuildRecord, run_steps
+
+        # What the current build holds whose inputs did not change is copied, not redone.
+        record = BuildRecord.of(self.settings.kb_dir)
         try:
             staging.mkdir()
             t0 = time.perf_counter()
             corpus = ingest(self.settings, progress)
             corpus.save(staging / "corpus.json")
-            timings["ingest_s"] = time.perf_counter() - t0
-            for name, step in self._build_steps():
-                t = time.perf_counter()
-                progress.step(f"building {name}")
-                step(corpus, self.settings, staging, progress)
-                timings[f"{name}_s"] = time.perf_counter() - t
+            timings = {"ingest_s": time.perf_counter() - t0}
+            timings.update(run_steps(self._build_steps(corpus, staging, record, progress), record, staging, progress))
+            from kennis.index.embed import prepare_query_encoder
+
+            prepare_query_encoder(self.settings)  # a reused index still needs its query encoder
+            record.save(staging)
             _swap_in(staging, self.settings.kb_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -116,33 +119,56 @@ class Kennis:
         for attr in ("corpus", "manifest", "searcher", "store", "answerer"):
             self.__dict__.pop(attr, None)
         progress.step(f"knowledge base written to {self.settings.kb_dir}")
-        return {"kb_dir": str(self.settings.kb_dir), **{k: round(v, 2) for k, v in timings.items()}}
+        return {"kb_dir": str(self.settings.kb_dir), **{k: round(v, 2) for k, v in timings.items()},
+                "reused": "+".join(record.reused)}
 
-    def _build_steps(self) -> list[tuple[str, Any]]:
-        """The parts built after the corpus, in order (each writes only inside the staging folder)."""
-        from kennis.graph.build import build_graph
-        from kennis.index.build import build_index
+    def _build_steps(self, corpus: Corpus, staging: Path, record: Any, progress: Progress) -> list[Any]:
+        """The parts built after the corpus, in order (each writes only inside the staging
+        folder), with the inputs that decide whether the last build's result still holds."""
+        from kennis.buildcache import Step, file_digest, step_key
+        from kennis.graph.abox import ONTOLOGY_DIR
+        from kennis.graph.build import GRAPH_FILE, STATS_FILE, build_graph
+        from kennis.index.build import INDEX_DIRNAME, build_index
+        from kennis.index.embed import embedder_identity, vector_cache_path
 
-        def graph(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> Any:
+        settings = self.settings
+        texts = {"corpus": file_digest(staging / "corpus.json"), "manifest": file_digest(settings.manifest_path)}
+        tbox = ONTOLOGY_DIR / "kennis.ttl"
+
+        def key_of(name: str) -> str:
+            return record.steps[name].key
+
+        def graph(out_dir: Path) -> Any:
             return build_graph(corpus, settings, out_dir, progress, abox_dir=settings.abox_dir)
 
-        def statements(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> None:
+        def statements(out_dir: Path) -> None:
             """Embed the competence statements now, so that the first question does not."""
             from kennis.answer.graphfacts import StoreFacts, statement_vectors
             from kennis.graph.store import OxigraphStore
-            from kennis.index.embed import make_embedder
+            from kennis.index.embed import make_passage_embedder
 
-            facts = StoreFacts(OxigraphStore.from_file(out_dir / "graph.nq"))
-            statement_vectors(facts.competences(), settings, lambda: make_embedder(settings))
+            facts = StoreFacts(OxigraphStore.from_file(out_dir / GRAPH_FILE))
+            statement_vectors(facts.competences(), settings, lambda: make_passage_embedder(settings))
 
-        def ontology_docs(corpus: Corpus, settings: Settings, out_dir: Path, progress: Progress) -> None:
+        def ontology_docs(out_dir: Path) -> None:
             from kennis.corpus import atomic_write_text
             from kennis.graph.docs import ontology_html
 
             atomic_write_text(out_dir / "ontology.html", ontology_html())
 
-        return [("graph", graph), ("ontology docs", ontology_docs), ("index", build_index),
-                ("statement vectors", statements)]
+        def index(out_dir: Path) -> Any:
+            return build_index(corpus, settings, out_dir, progress)
+
+        return [
+            Step("graph", graph, lambda: step_key([tbox, ONTOLOGY_DIR / "shapes.ttl", settings.abox_dir], **texts),
+                 (GRAPH_FILE, STATS_FILE)),
+            Step("ontology docs", ontology_docs, lambda: step_key([tbox]), ("ontology.html",)),
+            Step("index", index, lambda: step_key(graph=key_of("graph"), model=embedder_identity(settings), **texts),
+                 (INDEX_DIRNAME,)),
+            Step("statement vectors", statements,
+                 lambda: step_key(graph=key_of("graph"), model=embedder_identity(settings)),
+                 also_needs=lambda: vector_cache_path(settings).is_file()),
+        ]
 
     # --- graph -------------------------------------------------------------------------------
 

