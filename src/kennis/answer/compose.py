@@ -47,6 +47,8 @@ from kennis.models import (
 NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
 #: Longest question that is analysed; longer input is answered from its head.
 MAX_QUESTION_CHARS = 2_000
+#: Longest quote that is widened to the sentence naming its actor.
+_MAX_QUOTE_CHARS = 600
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
 #: does not go on in lower case, unless the dot closes an abbreviation (*o.a.*, *bijv.*, *art.*).
 _SENTENCE_END = re.compile(r";+\s*|[.!?]+(?=\s+[^a-zà-ÿ\s]|\s*$)\s*")
@@ -624,12 +626,13 @@ class Answerer:
         last = i
         while last + 1 < len(sents) and " ".join(sents[last + 1].split()) in flat:
             last += 1
-        for lo, hi in ((i - 1, last), (i - 2, last), (i, last + 1)):
+        # the nearest sentence that names it, before the quote first (a pronoun looks back)
+        for lo, hi in ((i - 1, last), (i, last + 1), (i - 2, last), (i, last + 2), (i - 3, last)):
             if lo < 0 or hi >= len(sents) or not self._names(sents[lo] if lo < i else sents[hi], actor):
                 continue
             start = text.find(sents[lo])
             end = text.find(sents[hi], start) + len(sents[hi])
-            if start >= 0 and end > start:
+            if start >= 0 and end > start and end - start <= _MAX_QUOTE_CHARS:
                 return text[start:end]
         return quote
 
