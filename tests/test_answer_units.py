@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kennis.answer.compose import sentences
+from kennis.answer.actions import ActionMatcher
+from kennis.answer.compose import sentences, split_exception
 from kennis.answer.kinds import QuestionKind, classify
 from kennis.answer.linking import EntityLinker, LexEntry, edit_distance_at_most
 
@@ -121,3 +122,28 @@ def test_rephrase_keeps_the_composed_answer_on_failure(reply) -> None:
 
     out = rephrase(_answer(), "http://llm.invalid/v1", client=httpx.Client(transport=httpx.MockTransport(handler)))
     assert out == _answer()
+
+
+@pytest.mark.parametrize(("question", "rest", "excepted"), [
+    # in "naast / behalve X ook Y" only X is excepted; what follows "ook" is what is asked
+    ("Wie leveren naast de diensten ook informatie aan de CBB?", "Wie leveren ook informatie aan de CBB?", "de diensten"),
+    ("Welke minister kan behalve de marechaussee ook de landmacht inzetten?",
+     "Welke minister kan ook de landmacht inzetten?", "de marechaussee"),
+    ("Wie beslist, afgezien van de burgemeester, over de inzet?", "Wie beslist, , over de inzet?", "de burgemeester"),
+    ("Wie beslist over de inzet afgezien van de burgemeester?", "Wie beslist over de inzet ?", "de burgemeester"),
+    # "naast" without "ook" may just mean "beside"
+    ("Wat ligt naast het stadhuis?", "Wat ligt naast het stadhuis?", ""),
+])
+def test_exception_clauses(question: str, rest: str, excepted: str) -> None:
+    main, excluded = split_exception(question)
+    assert " ".join(main.split()) == rest
+    assert excluded.strip() == excepted
+
+
+def test_an_actions_preposition_may_be_left_out_but_not_a_verb_particle() -> None:
+    matcher = ActionMatcher({"besluit over": ("beslist over",), "voert uit": (), "levert informatie over": ()})
+    assert matcher.asked("Als zij het niet eens worden, beslist het College.") == {"besluit over"}
+    assert matcher.asked("De diensten leveren eveneens informatie aan de CBB.") == {"levert informatie over"}
+    # "uit" makes the verb: "voert" alone does not say "voert uit"
+    assert matcher.asked("De politie voert het gesprek.") == set()
+    assert matcher.asked("De politie voert de maatregelen uit.") == {"voert uit"}

@@ -16,6 +16,10 @@ from typing import Iterable
 from kennis.text import fold, stopwords
 
 PARTICLES = frozenset({"uit", "op", "aan", "voor", "over", "tot", "vast", "af", "in", "mee", "door", "bij"})
+#: Particles that are prepositions of the object (*besluit over*, *levert informatie over*), not
+#: part of a separable verb (*voert uit*, *stelt vast*): a sentence may leave them out
+#: (*… beslist het College*).
+PREPOSITIONS = frozenset({"over", "voor", "met", "tot", "door", "bij"})
 #: Auxiliaries carry no action of their own ("is verantwoordelijk", "wordt geïnformeerd").
 AUXILIARIES = frozenset({"is", "wordt", "zijn", "worden", "heeft", "hebben", "kan", "mag", "moet"})
 _WORD = re.compile(r"\w+")
@@ -54,7 +58,7 @@ class ActionCue:
             return bool(self.content)
         for w, k in zip(words, keys):
             if k.startswith(self.verb) or (len(self.verb) >= 4 and self.verb in k):
-                if self.particle is None or w.startswith(self.particle) or any(
+                if self.particle is None or self.particle in PREPOSITIONS or w.startswith(self.particle) or any(
                     x == self.particle or (x.startswith(_PRONOMINAL) and x.endswith(self.particle)) for x in words
                 ):
                     return True

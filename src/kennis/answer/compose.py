@@ -78,16 +78,27 @@ _HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|v
 _NOT_IN = re.compile(r"\b(?:niet|geen|buiten)\s+(?:\w+\s+){0,2}$")
 
 _EXCEPTION = re.compile(
-    r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief)\b([^.?!;]*)",
+    r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief|naast)\b([^.?!;]*)",
     re.IGNORECASE)
+_ALSO = re.compile(r"\s(?:ook|eveneens|tevens)\b|,", re.IGNORECASE)
 
 
 def split_exception(text: str) -> tuple[str, str]:
-    """``text`` without its exception clauses, and those clauses (*afgezien van …*, *behalve …*)."""
-    found = [m for m in _EXCEPTION.finditer(text) if not re.search(r"\book\b", m.group(1))]  # "behalve X ook Y"
-    excluded = " ".join(m.group(1) for m in found)
-    for m in reversed(found):
-        text = text[:m.start()] + " " + text[m.end():]
+    """``text`` without its exception clauses, and those clauses (*afgezien van …*, *behalve …*).
+
+    In *behalve / naast X ook Y* only X is excepted: the clause ends where *ook* (or a comma)
+    goes on with what is asked. *Naast* excepts only so: without it, it may just mean *beside*.
+    """
+    spans = []
+    for m in _EXCEPTION.finditer(text):
+        also = _ALSO.search(m.group(1))
+        if also is not None:
+            spans.append((m.start(), m.start(1) + also.start()))
+        elif not m.group(0).lower().startswith("naast"):
+            spans.append((m.start(), m.end()))
+    excluded = " ".join(text[m.start(1) if (m := _EXCEPTION.match(text, a)) else a:b] for a, b in spans)
+    for a, b in reversed(spans):
+        text = text[:a] + " " + text[b:]
     return text, excluded
 
 
@@ -417,6 +428,9 @@ class Answerer:
         noun_span = expectation.noun_span
         asked_actors = {m.iri for m in mentions if m.kind == "actor"
                         and not (noun_span and m.start <= noun_span[0] < m.end)}
+        # the actors an exception names, and those they consist of, are not what is asked for
+        excepted = {m.iri for m in self.linker.link(excluded) if m.kind == "actor"} if excluded.strip() else set()
+        asked_actors |= excepted | {x for iri in excepted for x in self._members.get(iri, ())}
         unit_rank: dict[tuple[str, str, str], int] = {}
         for rank, h in enumerate(result.hits):
             unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
