@@ -42,6 +42,16 @@ def test_actor_question_without_wie(kennis: Kennis) -> None:
     _verbatim(kennis, answer)
 
 
+def test_an_older_edition_the_question_names_is_read_as_it_stood(kennis: Kennis) -> None:
+    answer = kennis.ask("Welke functionaris droeg volgens de testcirculaire van 2010 het gezag over de stallingen?")
+    assert answer.actors[0].label == "wethouder"
+    first = answer.sources[0]
+    assert (first.doc, first.ref) == ("BWBR9000001", "1.1")
+    assert first.quote == "De wethouder draagt het gezag over de stallingen."
+    assert answer.date is not None and answer.date.year < 2015
+    _verbatim(kennis, answer)
+
+
 def test_question_about_a_named_actor_puts_it_first(kennis: Kennis) -> None:
     answer = kennis.ask("Wat doet de SC?")
     assert answer.actors[0].label == "stallingscoördinator"

@@ -102,6 +102,12 @@ def split_exception(text: str) -> tuple[str, str]:
     return text, excluded
 
 
+def _years_and_words(text: str) -> tuple[set[int], set[str]]:
+    """The years a question names (which editions) and its words but stopwords (which work)."""
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)}
+    return years, {fold(w) for w in re.findall(r"\w+", text)} - stopwords()
+
+
 def _with_notes(p: Any) -> str:
     """A passage's text with its footnotes, which belong to it and often hold the answer."""
     return "\n".join([p.text, *(f.text for f in p.footnotes)]) if p.footnotes else p.text
@@ -288,6 +294,12 @@ class Answerer:
             # answering from another edition would put words in the mouth of the one asked about
             return self._no_answer(question, kind, day, notices,
                                    f"De tekst van {missing.label} zit niet in het corpus.")
+        if day is None and kind not in (QuestionKind.CHANGE, QuestionKind.DIFFERENCE):
+            # "volgens de circulaire van 2008": the older edition a question names is read as it stood
+            day = self._older_edition_named(text)
+            if day is not None:
+                selection = self.corpus.select(day)
+                notices = tuple(selection.notices())
         result = self.search(text, self.k, day)
         if not result.hits:
             return self._no_answer(question, kind, day, notices)
@@ -1027,11 +1039,10 @@ class Answerer:
     def _edition_not_held(self, text: str) -> Any:
         """The edition a question names (its work and its year) when the corpus has no text of
         it and no held edition of that work is of the same year; ``None`` otherwise."""
-        years = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)}
+        years, words = _years_and_words(text)
         if not years:
             return None
         manifest = self.corpus.manifest
-        words = {fold(w) for w in re.findall(r"\w+", text)} - stopwords()
         # an edition that a held text is about (the letter presenting it) can be asked about
         spoken_of = {d.about for d in manifest.documents.values() if d.has_text and d.about}
         for work in manifest.works.values():
@@ -1044,6 +1055,26 @@ class Answerer:
                 if not d.has_text and d.id not in spoken_of and d.valid_from and d.valid_from.year in years - held:
                     return d
         return None
+
+    def _older_edition_named(self, text: str) -> date | None:
+        """The day to read when a question names one older edition held (its work's title words
+        and its year: *de circulaire van 2008*), not the most recent one; ``None`` otherwise."""
+        years, words = _years_and_words(text)
+        if not years:
+            return None
+        manifest = self.corpus.manifest
+        found = []
+        for work in manifest.works.values():
+            title = {fold(w) for w in re.findall(r"\w+", work.title)} - stopwords()
+            held = [d for d in manifest.editions(work.id) if d.has_text and d.valid_from and d.versions]
+            if not words & title or len(held) < 2:
+                continue
+            found += [d for d in held[:-1] if d.valid_from.year in years]
+        if len(found) != 1:
+            return None
+        d = found[0]
+        day = max(v.date for v in d.versions)
+        return min(day, d.valid_to) if d.valid_to else day
 
     def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
                    extra: str = "") -> Answer:
