@@ -3,7 +3,8 @@
 - a curated statement that quotes a sentence referring to its actor by a pronoun (*Hij meldt
   …*) is shown with the sentence before it, so that the quote names the actor the answer gives;
 - a question that places its case outside a domain (*dus niet in het rijksdomein*) is answered
-  from the other domain.
+  from the other domain;
+- in *wie moet X inlichten?* X acts: the answer is the one the sentence has X inform.
 
 Each test fails when the actor named first, the passage cited first or the quote is wrong.
 """
@@ -24,7 +25,9 @@ TEXT = (
     "### 2  \n\n####Domeinen\n\n"
     "In het gemeentelijk domein stelt de portier het toezichtsniveau van een stalling vast.\n\n"
     "### 3  \n\n####Rijksdeel\n\n"
-    "In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast.\n"
+    "In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast.\n\n"
+    "### 4  \n\n####Volle stallingen\n\n"
+    "Als een stalling vol raakt, meldt de wethouder dit aan de beheerder.\n"
 )
 
 MANIFEST = """
@@ -171,3 +174,9 @@ def test_a_case_placed_outside_a_domain_is_answered_from_the_other(kennis: Kenni
     assert answer.actors[0].label == "opzichter"
     assert answer.sources[0].ref == "3"
 
+
+def test_the_actor_after_wie_and_a_modal_acts_and_the_answer_is_whom_it_acts_on(kennis: Kennis) -> None:
+    answer = kennis.ask("Wie moet de wethouder inlichten als een stalling vol raakt?")
+    assert answer.actors[0].label == "beheerder"
+    assert answer.sources[0].ref == "4"
+    assert answer.sources[0].quote == "Als een stalling vol raakt, meldt de wethouder dit aan de beheerder."

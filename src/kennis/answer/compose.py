@@ -386,7 +386,12 @@ class Answerer:
         if curated is not None:  # a curated statement says who acts in its sentence
             found = [(curated.iri, curated.label, 1.0, "")] + [f for f in found if f[0] != curated.iri]
         out: list[tuple[ActorRef, float]] = []
+        # "wie moet de hoofdofficier op de hoogte brengen?": the actor after the modal is the one who
+        # acts, so in a sentence that names it the one it relates that actor to is the answer
+        relates = bool(expectation.subject) and any(f[0] == expectation.subject for f in found)
         for iri, label, weight, prep in found:
+            if relates and iri != expectation.subject and weight < 0.8:
+                weight = min(0.8, weight + 0.2)
             if expectation.prep and prep == expectation.prep:
                 weight = max(weight, 0.95)  # "met welke directie …" is answered by "… met de directie X"
             kind = self.expecter.kind_match(iri, expectation.noun) if expectation.noun else 0.0

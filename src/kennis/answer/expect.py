@@ -35,6 +35,9 @@ _ABOUT_ACTOR = re.compile(
     r"|\bwaarover\s+(?:beslist|besluit|adviseert|gaat)\s+"
 )
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
+#: "Wie moet de HOvJ informeren?": after *wie* and a modal verb the actor named is the subject.
+_WHO_MODAL = re.compile(r"(?:^|[.?!:]\s*)wie\s+(?:moet|moeten|kan|kunnen|mag|mogen|zal|zullen|dient|dienen)\s+"
+                        r"(?:de|het|een|zijn|haar|hun)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Expectation:
     noun_span: tuple[int, int] | None = None  # where the noun stands in the question
     about: str = ""  # IRI of the actor the question is about ("wat doet X")
     prep: str = ""  # the preposition of the asking phrase ("*met* welke directie"): the answer's role
+    subject: str = ""  # IRI of the actor that acts in "wie moet X informeren": the answer is whom X informs
 
 
 def head_nouns(form: str) -> set[str]:
@@ -119,7 +123,7 @@ class Expecter:
 
         if has(self.named_as.get(iri, ())):
             return 1.0
-        if has(self._name_heads):
+        if noun in self._name_heads:  # the head of a name itself, not only the end of a compound
             return 0.0
         return 1.0 if has(self.kinds_of.get(iri, ())) else 0.0
 
@@ -141,4 +145,5 @@ class Expecter:
                     return Expectation(actor=True, noun=noun, noun_span=m.span(g), prep=m.group(1) or "")
                 if not word.endswith("e"):  # past the adjectives ("welke landelijke officier")
                     break
-        return Expectation(actor=who)
+        subject = next((x.iri for x in mentions if x.kind == "actor" and _WHO_MODAL.search(text[:x.start])), "")
+        return Expectation(actor=who, subject=subject if who else "")
