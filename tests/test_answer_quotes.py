@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from answer_fixtures import build_kennis
+from kennis.answer.kinds import classify
 from kennis.models import Answer
 from kennis.service import Kennis
 
@@ -27,7 +28,11 @@ TEXT = (
     "### 3  \n\n####Rijksdeel\n\n"
     "In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast.\n\n"
     "### 4  \n\n####Volle stallingen\n\n"
-    "Als een stalling vol raakt, meldt de wethouder dit aan de beheerder.\n"
+    "Als een stalling vol raakt, meldt de wethouder dit aan de beheerder.\n\n"
+    "### 5  \n\n####De beheerder\n\n"
+    "De beheerder is de beheerder van alle stallingen. De beheerder opent elke ochtend de poort.\n\n"
+    "### 6  \n\n####Storm\n\n"
+    "Bij zware storm sluit de beheerder de poort.\n"
 )
 
 MANIFEST = """
@@ -180,3 +185,17 @@ def test_the_actor_after_wie_and_a_modal_acts_and_the_answer_is_whom_it_acts_on(
     assert answer.actors[0].label == "beheerder"
     assert answer.sources[0].ref == "4"
     assert answer.sources[0].quote == "Als een stalling vol raakt, meldt de wethouder dit aan de beheerder."
+
+
+
+def test_a_question_about_a_named_actor_is_matched_on_what_it_asks_of_it(kennis: Kennis) -> None:
+    question = "Wat doet de beheerder bij zware storm?"
+    answer = kennis.ask(question)
+    assert answer.actors[0].label == "beheerder"
+    assert answer.sources[0].quote == "Bij zware storm sluit de beheerder de poort."
+    # the actor's own name says nothing about which of its sentences answers
+    a = kennis.answerer
+    found = a.analyse(question, classify(question), a.linker.link(question), a.search(question, a.k, None),
+                      kennis.corpus.select(None))
+    other = next(c for c in found.candidates if c.quote == "De beheerder opent elke ochtend de poort.")
+    assert other.features[0] == 0.0

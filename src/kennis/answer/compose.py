@@ -430,7 +430,9 @@ class Answerer:
         main, excluded = split_exception(text)
         # a domain the case is said not to be in points away from the answer, as an exception does
         outside = set(self.analyzer.terms(" ".join(m.surface for m in self._outside_domains(text, mentions))))
-        q_terms = set(self.analyzer.terms(main)) - outside
+        # of a question about a named actor, what it asks about the actor decides the sentence
+        about = set(self.analyzer.terms(" ".join(m.surface for m in mentions if m.iri == expectation.about)))
+        q_terms = (set(self.analyzer.terms(main)) - outside - about) or (set(self.analyzer.terms(main)) - outside)
         if not q_terms:
             return []
         # words of an exception ("afgezien van …", "behalve …") point away from the answer
