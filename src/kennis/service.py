@@ -377,8 +377,11 @@ class Kennis:
         def vectors(competences: Any) -> Any:
             return statement_vectors(competences, settings, lambda: searcher.embedder)
 
+        from kennis.index.build import INDEX_DIRNAME, load_term_df
+
         return Answerer(self.corpus, StoreFacts(self.store), search, searcher.analyzer, vocab.__contains__,
-                        embed_query=embed_query, vectors=vectors, k=self.settings.k)
+                        embed_query=embed_query, vectors=vectors, k=self.settings.k,
+                        term_df=load_term_df(self.settings.kb_dir / INDEX_DIRNAME))
 
     def ask(self, question: str, date: date | str | None = None) -> Answer:
         """A Dutch answer naming the competent actor(s), with the passages it rests on."""

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from kennis.answer.actions import ActionMatcher
 from kennis.answer.agents import agents
@@ -208,11 +208,15 @@ class Answerer:
     def __init__(self, corpus: Corpus, graph: GraphFacts, search: SearchFn, analyzer: Analyzer,
                  vocabulary: Callable[[str], bool], *,
                  embed_query: Callable[[str], Any] | None = None,
-                 vectors: Callable[[Sequence[Competence]], Any] | None = None, k: int = 10) -> None:
+                 vectors: Callable[[Sequence[Competence]], Any] | None = None, k: int = 10,
+                 term_df: tuple[int, Mapping[str, int]] | None = None) -> None:
         """``embed_query`` and ``vectors`` (statement vectors) add meaning-based matching of
         statements; without them statements are matched by words, entities and search.
-        ``k``: passages searched per question (``KENNIS_K``)."""
+        ``k``: passages searched per question (``KENNIS_K``). ``term_df``: the number of
+        passages and each term's document frequency over them, as the index build counted
+        them with the same analyzer (else counted here on the first question)."""
         self.k = k
+        self._term_df = term_df
         self.corpus = corpus
         self.embed_query = embed_query
         self.search = search
@@ -349,11 +353,16 @@ class Answerer:
     def _term_idf(self) -> dict[str, float]:
         """Inverse document frequency of every term over the passages (computed once)."""
         if self._corpus_idf is None:
-            df: Counter[str] = Counter()
-            passages = [p for v in self.corpus.versions.values() for p in v.passages]
-            for p in passages:
-                df.update(set(self.analyzer.terms(p.text)))
-            n = max(1, len(passages))
+            df: Mapping[str, int]
+            if self._term_df is not None:
+                n_passages, df = self._term_df
+            else:
+                counts: Counter[str] = Counter()
+                passages = [p for v in self.corpus.versions.values() for p in v.passages]
+                for p in passages:
+                    counts.update(set(self.analyzer.terms(p.text)))
+                df, n_passages = counts, len(passages)
+            n = max(1, n_passages)
             self._corpus_idf = {t: math.log(1 + n / c) for t, c in df.items()}
             self._corpus_idf_default = math.log(1 + n)
         return self._corpus_idf

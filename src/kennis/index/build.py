@@ -184,6 +184,29 @@ def unit_headings(paths: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
+#: In how many passages (of every version) each analysed term occurs: the answerer's idf.
+TERM_DF_FILE = "term_df.json"
+
+
+def passage_term_df(passages: Sequence[Passage], analyzer: Analyzer) -> tuple[int, dict[str, int]]:
+    """The number of passages and, per term of their text, how many contain it."""
+    from collections import Counter
+
+    df: Counter[str] = Counter()
+    for p in passages:
+        df.update(set(analyzer.terms(p.text)))
+    return len(passages), dict(df)
+
+
+def load_term_df(index_dir: Path) -> tuple[int, dict[str, int]] | None:
+    """What :func:`passage_term_df` wrote at build time (None for an index built without it)."""
+    path = index_dir / TERM_DF_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return int(data["passages"]), data["df"]
+
+
 def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: Progress | None = None,
                 *, embedder: Embedder | None = None) -> BuildStats:
     """Write ``out_dir/index/`` for every passage of ``corpus``; vectors come from the cache
@@ -283,6 +306,9 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     (index_dir / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     (index_dir / "units.json").write_text(json.dumps(unit_list, ensure_ascii=False), encoding="utf-8")
     (index_dir / "sentences.json").write_text(json.dumps(sentence_rows), encoding="utf-8")
+    n_docs, df = passage_term_df(passages, analyzer)
+    (index_dir / TERM_DF_FILE).write_text(json.dumps({"passages": n_docs, "df": df}, ensure_ascii=False),
+                                          encoding="utf-8")
     names = name_groups(out_dir / "graph.nq")
     (index_dir / "names.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
     progress.step(f"index: {len(sentence_rows)} sentences, {len(names)} names across time from the graph")

@@ -204,6 +204,10 @@ class _RowReader:
             pass
 
 
+#: Single query texts whose vectors an embedder keeps.
+_RECENT_QUERIES = 8
+
+
 class OnnxEmbedder(_ModelEmbedder):
     """The exported model (``encoder.onnx`` + memory-mapped word embeddings) on ONNX Runtime.
 
@@ -242,6 +246,7 @@ class OnnxEmbedder(_ModelEmbedder):
         self._fast: FastUnigram | None = None
         self._embeddings: np.ndarray | None = None
         self._rows: _RowReader | None = None
+        self._recent: dict[str, np.ndarray] = {}
 
     def _session(self, model: str, threads: int):
         key = (model, threads)
@@ -312,8 +317,17 @@ class OnnxEmbedder(_ModelEmbedder):
         return _normalise(out)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        # One question is often encoded twice (its search and its statement matching): the
+        # last few single texts are kept.
+        if len(texts) == 1 and texts[0] in self._recent:
+            return self._recent[texts[0]].copy()
         few = len(texts) <= 4
-        return self._run([self._prefixes[0] + t for t in texts], self._query_model, 1 if few else self._threads, few)
+        out = self._run([self._prefixes[0] + t for t in texts], self._query_model, 1 if few else self._threads, few)
+        if len(texts) == 1:
+            self._recent[texts[0]] = out.copy()
+            while len(self._recent) > _RECENT_QUERIES:
+                self._recent.pop(next(iter(self._recent)))
+        return out
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._run([self._prefixes[1] + t for t in texts], "encoder.onnx", self._threads)
