@@ -32,11 +32,17 @@ _QUESTION_WORDS = {
 }
 
 
+#: Where a set named without a path lives when it is not one of ``SETS``.
+QUESTIONS_DIR = REPO / "bench" / "questions"
+
+
 def load(names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """The named sets that exist (``dev``, ``dev2``, ``heldout`` or paths)."""
+    """The named sets that exist (``dev``, ``dev2``, ``heldout``, the name of a file in
+    ``bench/questions`` without ``.jsonl``, or paths)."""
     out = {}
     for name in names:
-        path = SETS.get(name, Path(name))
+        path = SETS.get(name) or (QUESTIONS_DIR / f"{name}.jsonl" if "/" not in name and not name.endswith(".jsonl")
+                                  else Path(name))
         if path.is_file():
             out[name if name in SETS else path.stem] = _eval.load_questions(path)
     return out

@@ -187,3 +187,46 @@ def test_a_typo_finds_what_the_word_finds(searcher):
     right = searcher.search("stallingscoördinator", mode="lexical", k=3).hits
     typo = searcher.search("stallingscordinator", mode="lexical", k=3).hits
     assert right and [h.id for h in typo] == [h.id for h in right]
+
+
+def test_reciprocal_rank_orders_allowed_units_and_ignores_the_rest():
+    import numpy as np
+
+    from kennis.index.search import _reciprocal_rank
+
+    values = np.array([0.2, 5.0, 0.0, 3.0, 9.0])
+    got = _reciprocal_rank(values, np.array([0, 1, 2, 3]), k=10.0)
+    # unit 4 is not allowed, unit 2 scores nothing; 1, 3, 0 are ranks 0, 1, 2
+    assert got.tolist() == [10 / 12, 1.0, 0.0, 10 / 11, 0.0]
+
+
+@pytest.mark.parametrize("query", ["wethouder gezag stallingen", "Wie draagt het gezag over de stallingen?"])
+def test_search_scores_are_the_weighted_signals(searcher, query):
+    """Search computes only the signals its weights use; its scores are those of the full
+    signal matrix under the same weights (what bench/fit_search.py fits)."""
+    import numpy as np
+
+    from kennis.index.search import FEATURES, is_keyword_query
+
+    result = searcher.search(query, k=5)
+    _, units, feats, _ = searcher.features(query)
+    weights = searcher._weights(is_keyword_query(query), "fused")
+    full = np.where(searcher._glossary[units], feats @ weights * 0.5, feats @ weights)
+    assert [h.score for h in result.hits] == [round(float(v), 6) for v in np.sort(full)[::-1][: len(result.hits)]]
+    for name in ("coverage", "passage_coverage", "sentence_coverage"):
+        col = feats[:, FEATURES.index(name)]
+        assert col.min() >= 0.0 and 0.0 < col.max() <= 1.0, name
+    for name in ("lexical_rank", "dense_rank"):
+        assert feats[:, FEATURES.index(name)].max() == 1.0, name
+
+
+def test_sentence_coverage_counts_the_words_of_one_sentence(searcher):
+    """A unit covers the query's words in its best sentence at most as well as in its
+    best passage, and there at most as well as in its whole text."""
+    from kennis.index.search import FEATURES
+
+    _, units, feats, _ = searcher.features("Wie draagt het gezag over de stallingen?")
+    sent, passage, whole = (feats[:, FEATURES.index(n)] for n in ("sentence_coverage", "passage_coverage", "coverage"))
+    assert sent.max() > 0
+    assert (sent <= passage + 1e-9).all() and (passage <= whole + 1e-9).all()
+    assert (sent < whole - 1e-9).any()

@@ -55,14 +55,31 @@ _LEGAL_CUE = re.compile(r"\b(artikel\w*|wet\w*|grondslag\w*|bepaling\w*|wettelij
 #: BM25 of the whole unit (headings weighted in), of its best passage, of its best
 #: sentence (with the sentence before it), of its headings alone; the idf-weighted share
 #: of the query's terms it contains; the cosine of its best passage (min-max over the
-#: best ``_DEPTH`` units); and whether it is a law article when the query asks for a
-#: legal basis. Best passage and best sentence keep a long section that states the
-#: answer once from losing to short sections that merely share words with the query.
-FEATURES = ("unit", "passage", "sentence", "heading", "coverage", "dense", "law")
+#: best ``_DEPTH`` units); whether it is a law article when the query asks for a legal
+#: basis; BM25 of the unit for the typed terms alone (no expansions); the idf-weighted
+#: share of the query's terms in its best passage and in its best sentence window; and
+#: the reciprocal ranks of the unit under the lexical and the dense signal. Best passage
+#: and best sentence keep a long section that states the answer once from losing to
+#: short sections that merely share words with the query; ranks are blind to how the
+#: scores of one signal are spread, which differs between short and long queries.
+FEATURES = ("unit", "passage", "sentence", "heading", "coverage", "dense", "law",
+            "typed", "passage_coverage", "sentence_coverage", "lexical_rank", "dense_rank")
 #: Weights of the signals for questions and for keyword queries (two to five words, no
 #: question mark), fitted by ``bench/fit_search.py`` (see there for the held-out figures).
-QUESTION_WEIGHTS = (1.0, 0.3, 0.5, 0.0, 3.0, 0.5, 0.0)
-KEYWORD_WEIGHTS = (1.0, 0.05, 0.8, 0.0, 2.0, 0.4, 0.0)
+QUESTION_WEIGHTS = (1.0, 0.3, 0.5, 0.0, 3.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+KEYWORD_WEIGHTS = (1.0, 0.2, 0.8, 0.2, 6.0, 0.8, 0.0, 0.0, 6.0, 8.0, 0.3, 0.0)
+
+
+def _reciprocal_rank(values: np.ndarray, allowed: np.ndarray, k: float = 10.0) -> np.ndarray:
+    """``k / (k + rank)`` of each allowed unit by ``values`` (rank 0 the best; ties by
+    index), 0 for units that score 0 or are not allowed."""
+    out = np.zeros(len(values), dtype=np.float64)
+    v = values[allowed]
+    order = np.lexsort((allowed, -v))
+    ranked = allowed[order]
+    out[ranked] = k / (k + np.arange(len(ranked)))
+    out[allowed[v <= 0]] = 0.0
+    return out
 
 
 _LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % Speller.MIN_TYPO_LEN)
@@ -336,11 +353,14 @@ class Searcher:
             out[present] = np.maximum.reduceat(values[order].astype(np.float64), starts)
         return out
 
-    def features(self, query: str, opts: SearchOptions | None = None) -> tuple[QueryTerms, np.ndarray, np.ndarray, dict]:
+    def features(self, query: str, opts: SearchOptions | None = None,
+                 wanted: frozenset[str] | None = None) -> tuple[QueryTerms, np.ndarray, np.ndarray, dict]:
         """The ranking signals of every allowed unit: ``(query terms, unit indices, matrix
         [units × FEATURES], details)``; details hold the passage scores that pick each
-        unit's best passage. Public for the weight fitting in ``bench/fit_search.py``."""
+        unit's best passage. Only the signals in ``wanted`` are computed (all when None;
+        the others are 0). Public for the weight fitting in ``bench/fit_search.py``."""
         opts = opts or SearchOptions()
+        want = (lambda name: True) if wanted is None else wanted.__contains__
         text = " ".join(query.split())[:_ANALYSED_CHARS]
         unit_mask, row_mask, _ = self._allowed(opts)
         q = self.analyse(text)
@@ -351,14 +371,23 @@ class Searcher:
         if lexical:
             row_lex = np.where(row_mask, self._bm25(self.bm25_passages, q.groups), 0.0)
             details["row_lex"] = row_lex
-            unit_lex, coverage = self._unit_bm25_and_coverage(q)
-            cols = [("unit", np.where(unit_mask, unit_lex, 0.0)),
+            unit_lex, typed, coverage, idf = self._unit_bm25_and_coverage(q)
+            unit_lex = np.where(unit_mask, unit_lex, 0.0)
+            cols = [("unit", unit_lex), ("typed", np.where(unit_mask, typed, 0.0)),
                     ("passage", self._unit_max(row_lex, self.unit_of_row))]
-            if self.bm25_sentences is not None:
+            if want("passage_coverage"):
+                feats[:, FEATURES.index("passage_coverage")] = self._unit_max(
+                    np.where(row_mask, self._coverage(self.bm25_passages, idf), 0.0), self.unit_of_row)
+            if want("lexical_rank"):
+                feats[:, FEATURES.index("lexical_rank")] = _reciprocal_rank(unit_lex, allowed)
+            if self.bm25_sentences is not None and want("sentence"):
                 sent = self._bm25(self.bm25_sentences, q.groups)
                 sent = np.where(row_mask[self.sentence_rows], sent, 0.0)
                 cols.append(("sentence", self._unit_max(sent, self.unit_of_sentence)))
-            if self.bm25_headings is not None:
+            if self.bm25_sentences is not None and want("sentence_coverage"):
+                sent_cov = np.where(row_mask[self.sentence_rows], self._coverage(self.bm25_sentences, idf), 0.0)
+                feats[:, FEATURES.index("sentence_coverage")] = self._unit_max(sent_cov, self.unit_of_sentence)
+            if self.bm25_headings is not None and want("heading"):
                 cols.append(("heading", np.where(unit_mask, self._bm25(self.bm25_headings, q.groups), 0.0)))
             for name, v in cols:
                 top = v[allowed].max() if len(allowed) else 0.0
@@ -375,19 +404,22 @@ class Searcher:
                 hi, lo = ranked[0], ranked[min(len(ranked), _DEPTH) - 1]
                 if hi > lo:
                     feats[:, FEATURES.index("dense")] = np.clip((best - lo) / (hi - lo), 0.0, 1.0)
+                feats[:, FEATURES.index("dense_rank")] = _reciprocal_rank(best + 1.0, allowed)
         if lexical and q.legal:
             feats[:, FEATURES.index("law")] = self._is_law
         return q, allowed, feats[allowed], details
 
-    def _unit_bm25_and_coverage(self, q: QueryTerms) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 of every unit (as :meth:`_bm25`), and the share of the query's own distinct
-        terms (by idf) that occur in it, from the same per-term scores."""
+    def _unit_bm25_and_coverage(self, q: QueryTerms) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
+        """BM25 of every unit (as :meth:`_bm25`), the same for the typed terms alone, the
+        share of the query's own distinct terms (by idf) that occur in it, from the same
+        per-term scores, and those idfs (over units)."""
         retriever = self.bm25_units
         n = retriever.scores["num_docs"]
         scores = np.zeros(n, dtype=np.float64)
+        typed = np.zeros(n, dtype=np.float64)
         covered = np.zeros(n, dtype=np.float64)
         own = set(q.terms)
-        total = 0.0
+        idfs: dict[str, float] = {}
         for weight, group in q.groups:
             for t in dict.fromkeys(group):
                 if t not in retriever.vocab_dict:
@@ -395,14 +427,29 @@ class Searcher:
                 st = retriever.get_scores([t])
                 scores += weight * st * group.count(t)
                 if t in own and weight == 1.0:
+                    typed += st * group.count(t)
                     present = st > 0
-                    idf = float(np.log(1 + n / max(1, int(present.sum()))))
-                    covered += idf * present
-                    total += idf
-        return scores, (covered / total if total else covered)
+                    idfs[t] = float(np.log(1 + n / max(1, int(present.sum()))))
+                    covered += idfs[t] * present
+        total = sum(idfs.values())
+        return scores, typed, (covered / total if total else covered), idfs
 
-    def _weights(self, q: QueryTerms, mode: Mode) -> np.ndarray:
-        w = np.array(KEYWORD_WEIGHTS if q.keyword else QUESTION_WEIGHTS, dtype=np.float64)
+    @staticmethod
+    def _coverage(retriever, idfs: dict[str, float]) -> np.ndarray:
+        """Per document of ``retriever``, the idf-weighted share of the terms ``idfs`` it holds."""
+        covered = np.zeros(retriever.scores["num_docs"], dtype=np.float64)
+        total = sum(idfs.values())
+        # The documents of a term are its postings (the column of the saved score matrix):
+        # cheaper than scoring every document for it.
+        indices, indptr = retriever.scores["indices"], retriever.scores["indptr"]
+        for t, idf in idfs.items():
+            j = retriever.vocab_dict.get(t)
+            if j is not None:
+                covered[indices[indptr[j]:indptr[j + 1]]] += idf
+        return covered / total if total else covered
+
+    def _weights(self, keyword: bool, mode: Mode) -> np.ndarray:
+        w = np.array(KEYWORD_WEIGHTS if keyword else QUESTION_WEIGHTS, dtype=np.float64)
         if mode == "lexical":
             w = np.where([f.startswith("dense") for f in FEATURES], 0.0, w)
         elif mode == "dense":
@@ -426,8 +473,9 @@ class Searcher:
         if opts.k < 1 or opts.k > 1000:
             raise InvalidInputError(f"k moet tussen 1 en 1000 liggen, niet {opts.k}")
         _, _, notices = self._allowed(opts)
-        q, units, feats, details = self.features(query, opts)
-        score = feats @ self._weights(q, opts.mode)
+        weights = self._weights(is_keyword_query(" ".join(query.split())[:_ANALYSED_CHARS]), opts.mode)
+        q, units, feats, details = self.features(query, opts, frozenset(f for f, w in zip(FEATURES, weights) if w))
+        score = feats @ weights
         # A list of abbreviations names everything and governs nothing.
         score = np.where(self._glossary[units], score * _GLOSSARY_WEIGHT, score)
         keep = score > 0
