@@ -11,6 +11,8 @@ Each test fails when the actor named first, the passage cited first or the quote
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from answer_fixtures import build_kennis
@@ -199,3 +201,22 @@ def test_a_question_about_a_named_actor_is_matched_on_what_it_asks_of_it(kennis:
                       kennis.corpus.select(None))
     other = next(c for c in found.candidates if c.quote == "De beheerder opent elke ochtend de poort.")
     assert other.features[0] == 0.0
+
+
+
+@pytest.mark.parametrize(("overlap", "named"), [(0.05, False), (0.5, True)])
+def test_a_sentence_that_shares_little_with_a_question_puts_no_actor_forward(kennis: Kennis, overlap: float,
+                                                                             named: bool) -> None:
+    question = "Is er bij zware storm iets geregeld voor de poort?"
+    a = kennis.answerer
+    selection = kennis.corpus.select(None)
+    result = a.search(question, a.k, None)
+    mentions = a.linker.link(question)
+    found = a.analyse(question, classify(question), mentions, result, selection)
+    assert not found.expectation.actor and found.candidates[0].actors
+    # the same best sentence, as if it shared less (or more) of the question's words
+    best = dataclasses.replace(found.candidates[0], features=(overlap, *found.candidates[0].features[1:]))
+    answer = a._from_candidates(question, classify(question), found.expectation, [best, *found.candidates[1:]],
+                                found.ranked, mentions, result, selection, ())
+    assert answer.answered and answer.sources[0].quote == best.quote
+    assert bool(answer.actors) is named

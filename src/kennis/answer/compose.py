@@ -47,6 +47,9 @@ from kennis.models import (
 NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
 #: Longest question that is analysed; longer input is answered from its head.
 MAX_QUESTION_CHARS = 2_000
+#: Share of the question's words (by rarity) below which a sentence that answers a question
+#: not asking for an actor does not put its actors forward.
+_NAMES_ACTOR_OVERLAP = 0.2
 #: Longest quote that is widened to the sentence naming its actor.
 _MAX_QUOTE_CHARS = 600
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
@@ -585,6 +588,10 @@ class Answerer:
         # the actors the answering sentence names lead; when an actor is asked for, the agents
         # of the next best sentences follow as alternatives
         pool = [best.actors[:2]] + ([c.actors[:1] for c in candidates[1:4]] if expectation.actor else [])
+        if not expectation.actor and best.features and best.features[0] < _NAMES_ACTOR_OVERLAP:
+            # no actor is asked and the sentence shares little with the question: it may be the
+            # nearest the texts come, but who acts in it is no answer to give
+            pool = []
         for group in pool:
             for a in group:
                 if a.iri not in {x.iri for x in actors} and len(actors) < 3:
