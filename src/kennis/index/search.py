@@ -373,8 +373,9 @@ class Searcher:
             details["row_lex"] = row_lex
             unit_lex, typed, coverage, idf = self._unit_bm25_and_coverage(q)
             unit_lex = np.where(unit_mask, unit_lex, 0.0)
-            cols = [("unit", unit_lex), ("typed", np.where(unit_mask, typed, 0.0)),
-                    ("passage", self._unit_max(row_lex, self.unit_of_row))]
+            cols = [("unit", unit_lex), ("passage", self._unit_max(row_lex, self.unit_of_row))]
+            if want("typed"):
+                cols.append(("typed", np.where(unit_mask, typed, 0.0)))
             if want("passage_coverage"):
                 feats[:, FEATURES.index("passage_coverage")] = self._unit_max(
                     np.where(row_mask, self._coverage(self.bm25_passages, idf), 0.0), self.unit_of_row)
@@ -404,7 +405,8 @@ class Searcher:
                 hi, lo = ranked[0], ranked[min(len(ranked), _DEPTH) - 1]
                 if hi > lo:
                     feats[:, FEATURES.index("dense")] = np.clip((best - lo) / (hi - lo), 0.0, 1.0)
-                feats[:, FEATURES.index("dense_rank")] = _reciprocal_rank(best + 1.0, allowed)
+                if want("dense_rank"):
+                    feats[:, FEATURES.index("dense_rank")] = _reciprocal_rank(best + 1.0, allowed)
         if lexical and q.legal:
             feats[:, FEATURES.index("law")] = self._is_law
         return q, allowed, feats[allowed], details
