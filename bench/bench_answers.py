@@ -18,7 +18,9 @@ Everything is loaded once (timed), then each question is answered once and score
   actor / get the honest no-answer (and so no actor either);
 - ``ask_p50_ms`` / ``ask_p95_ms``: latency with everything loaded (``--repeat`` runs).
 
-``--show-misses`` prints the misses: use it on development sets only, never on held-out ones.
+``--show-misses`` prints the misses (actor wrong, first source not gold, or the first actor not
+named in the first three quotes: ``named=False``) of any set given; use it only on sets that
+have already been looked at, never on a held-out set still unseen (``holdout2-*``).
 """
 
 from __future__ import annotations
