@@ -11,7 +11,7 @@ import re
 import shutil
 import time
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +138,13 @@ class Kennis:
         def key_of(name: str) -> str:
             return record.steps[name].key
 
+        @cache
+        def passage_embedder() -> Any:
+            """One model for the passages and the statements, loaded only if either has new texts."""
+            from kennis.index.embed import make_passage_embedder
+
+            return make_passage_embedder(settings)
+
         def graph(out_dir: Path) -> Any:
             return build_graph(corpus, settings, out_dir, progress, abox_dir=settings.abox_dir)
 
@@ -145,10 +152,8 @@ class Kennis:
             """Embed the competence statements now, so that the first question does not."""
             from kennis.answer.graphfacts import StoreFacts, statement_vectors
             from kennis.graph.store import OxigraphStore
-            from kennis.index.embed import make_passage_embedder
-
             facts = StoreFacts(OxigraphStore.from_file(out_dir / GRAPH_FILE))
-            statement_vectors(facts.competences(), settings, lambda: make_passage_embedder(settings))
+            statement_vectors(facts.competences(), settings, passage_embedder)
 
         def ontology_docs(out_dir: Path) -> None:
             from kennis.corpus import atomic_write_text
@@ -157,7 +162,7 @@ class Kennis:
             atomic_write_text(out_dir / "ontology.html", ontology_html())
 
         def index(out_dir: Path) -> Any:
-            return build_index(corpus, settings, out_dir, progress)
+            return build_index(corpus, settings, out_dir, progress, passage_embedder=passage_embedder)
 
         return [
             Step("graph", graph, lambda: step_key([tbox, ONTOLOGY_DIR / "shapes.ttl", settings.abox_dir], **texts),

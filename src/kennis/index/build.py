@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 
 from kennis.config import Settings
@@ -208,7 +208,8 @@ def load_term_df(index_dir: Path) -> tuple[int, dict[str, int]] | None:
 
 
 def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: Progress | None = None,
-                *, embedder: Embedder | None = None) -> BuildStats:
+                *, embedder: Embedder | None = None,
+                passage_embedder: Callable[[], Embedder] | None = None) -> BuildStats:
     """Write ``out_dir/index/`` for every passage of ``corpus``; vectors come from the cache
     where the text (and model) did not change. Returns timings and sizes."""
     import bm25s
@@ -288,11 +289,12 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
     cache = VectorCache(settings.cache_dir, name)
     texts = [dense_text(p, rows[i]["doc_title"], abbreviations, rows[i]["glossary"])
              for i, p in enumerate(passages)]
-    vectors, embedded = cache.embed(texts, embedder or (lambda: make_passage_embedder(settings)), progress=progress)
+    make = passage_embedder or (lambda: make_passage_embedder(settings))
+    vectors, embedded = cache.embed(texts, embedder or make, progress=progress)
     cache.save()
     if embedder is None:
         prepare_query_encoder(settings)  # so that the first question does not export the model
-    dim = cache.dim or (embedder.dim if embedder else make_passage_embedder(settings).dim)
+    dim = cache.dim or (embedder or make()).dim
     stats.sentences = len(sentence_rows)
     stats.embedded, stats.cached = embedded, len(texts) - embedded
     stats.embed_s = time.perf_counter() - t0
