@@ -3,7 +3,7 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_search.py                 # build from scratch, dev + dev2 + keywords
+    .venv/bin/python bench/bench_search.py                 # build from scratch, dev + dev2 + keyword queries
     .venv/bin/python bench/bench_search.py --data-dir data --baseline-src /tmp/kennis-before
     .venv/bin/python bench/bench_search.py --sets dev,dev2,heldout --markdown bench/RESULTS-search.md
     .venv/bin/python bench/bench_search.py --scale 100,400,1414   # plus the scale corpus
@@ -470,8 +470,9 @@ def markdown(r1: dict, scale: list[dict]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
-    ap.add_argument("--sets", default="dev,dev2",
-                    help="comma-separated question sets: dev, dev2, heldout or paths (keyword subsets are added)")
+    ap.add_argument("--sets", default="dev,dev2,holdout-keywords",
+                    help="comma-separated question sets: dev, dev2, heldout, names of files in bench/questions "
+                         "or paths (keyword subsets of dev, dev2 and heldout are added)")
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="measure the knowledge base already built there instead of building one from scratch")
     ap.add_argument("--baseline-src", type=Path, default=None,

@@ -120,6 +120,24 @@ def test_search_quality_floors(kennis, score, name: str) -> None:
     assert not low, (name, got)
 
 
+#: Keyword queries (two to five words, no question mark) typed as such in the development
+#: sets: the search's figures on them (bench/fit_search.py, weights in the code) minus 0.03.
+KEYWORD_FLOORS = {"recall@1": 1.000 - 0.03, "recall@5": 1.000 - 0.03, "mrr@10": 1.000 - 0.03}
+KEYWORD_SETS = [EVAL / "dev.jsonl", EVAL / "dev2.jsonl",
+                *(REPO_ROOT / "bench" / "questions" / f"{name}.jsonl"
+                  for name in ("heldout", "holdout-dev", "holdout-dev2", "holdout-keywords"))]
+
+
+def test_keyword_query_quality_floors(kennis, score) -> None:
+    from kennis.index.search import is_keyword_query
+
+    queries = [q for path in KEYWORD_SETS for q in _questions(path) if is_keyword_query(q["question"])]
+    assert len(queries) >= 30
+    got = _search_figures(kennis, score, queries)
+    low = {k: round(v, 3) for k, v in got.items() if v < KEYWORD_FLOORS[k] - 1e-9}
+    assert not low, got
+
+
 def test_search_reads_only_the_texts_in_force(kennis) -> None:
     """Dated questions get only versions in force on their date; undated ones never a
     superseded edition (every question of dev and dev2)."""
