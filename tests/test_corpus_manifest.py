@@ -115,7 +115,9 @@ def test_build_is_atomic(settings: Settings, monkeypatch: pytest.MonkeyPatch) ->
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Kennis, "_build_steps", lambda self: [("broken", broken)])
+    from kennis.buildcache import Step
+
+    monkeypatch.setattr(Kennis, "_build_steps", lambda self, *_: [Step("broken", broken, lambda: "changed")])
     with pytest.raises(RuntimeError):
         Kennis(settings).build()
     assert marker.read_bytes() == before
