@@ -23,9 +23,9 @@ EVAL = REPO_ROOT.parent / "shared" / "eval"
 #: bench/bench_answers.py on the shipped corpus, minus 0.03.
 FLOORS = {
     "dev": {"actor@1": 1.0 - 0.03, "sources@1": 0.969 - 0.03, "sources@3": 1.0 - 0.03,
-            "actor_in_quotes": 0.963 - 0.03, "verbatim": 1.0},
-    "dev2": {"actor@1": 0.833 - 0.03, "sources@1": 0.812 - 0.03, "sources@3": 0.896 - 0.03,
-             "actor_in_quotes": 0.95 - 0.03, "verbatim": 1.0},
+            "actor_in_quotes": 0.96 - 0.03, "verbatim": 1.0},
+    "dev2": {"actor@1": 0.833 - 0.03, "sources@1": 0.792 - 0.03, "sources@3": 0.896 - 0.03,
+             "actor_in_quotes": 0.971 - 0.03, "verbatim": 1.0},
 }
 
 UNANSWERABLE = [
