@@ -128,6 +128,15 @@ def test_counterpart_is_not_the_agent() -> None:
     assert found[0].role < 0.5 and found[0].prep == "met"
 
 
+def test_the_one_at_whose_request_a_law_acts_is_a_counterpart() -> None:
+    sentence = ("f. het opstellen van dreigingsanalyses op verzoek van Onze Coördinator Bewaking en Beveiliging "
+                "en Onze hoofdofficier van justitie gezamenlijk.")
+    found = agents(sentence, EntityLinker(_LEXICON).link(sentence))
+    # both, the second as a conjunct of the first
+    assert {a.mention.iri for a in found} == {"urn:cbb", "urn:hovj"}
+    assert all(a.role < 0.3 and a.prep == "van" for a in found)
+
+
 @pytest.mark.parametrize(("name", "heads"), [
     ("landelijk officier van justitie", {"officier"}),
     ("Directie Veiligheid, Crisisbeheersing en Integriteit", {"directie"}),

@@ -24,7 +24,8 @@ from typing import Sequence
 from kennis.answer.linking import Mention
 from kennis.answer.expect import fold_in_place
 
-_ART = r"(?:de|het|een|die|deze|zijn|haar|hun)?\s*"
+#: Articles and possessives before a name; laws say *Onze Minister* for the minister they concern.
+_ART = r"(?:de|het|een|die|deze|zijn|haar|hun|onze)?\s*"
 _AGENT_PASSIVE = re.compile(r"\bdoor\s+" + _ART + r"$")
 _UNDER = (r"\b(?:onder|onder het|onder de|in)\s+(?:\w+\s+){0,2}(?:gezag|verantwoordelijkheid|leiding|regie|mandaat"
           r"|bevoegdheid|coordinatie|aansturing)\s+(?:van\s+)?")
@@ -48,6 +49,7 @@ _LEAD_IN = re.compile(
 )
 _RELATIVE = re.compile(r"^\s*(?:\([^)]*\))?\s*,\s*(?:die|dat|welke|wie)\s+(?!\w+\s+(?:door|met|aan)\b)")
 _PREP = re.compile(r"\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|over|in)\s+" + _ART + r"$")
+_CONJUNCT = re.compile(r"^\s*,?\s*(?:en|of|en/of)\s+" + _ART + r"$")
 _COUNTERPART = re.compile(r"\b(?:met|aan|tot|naar|jegens|namens|tegenover|richting|over|van|voor|bij)\s+" + _ART + r"$")
 
 
@@ -65,10 +67,14 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
     text = fold_in_place(sentence)
     out = []
     first_start = min((m.start for m in mentions if m.kind == "actor"), default=-1)
-    for m in mentions:
-        if m.kind != "actor":
-            continue
+    previous: Agent | None = None
+    for m in sorted((m for m in mentions if m.kind == "actor"), key=lambda m: m.start):
         before = text[max(0, m.start - 60): m.start]
+        if previous is not None and _CONJUNCT.match(text[previous.mention.end: m.start]):
+            # "op verzoek van Onze Minister van BZK en Onze Minister van VenJ": a conjunct shares the role
+            previous = Agent(m, previous.role, previous.prep)
+            out.append(previous)
+            continue
         if _AGENT_PASSIVE.search(before):
             role = 1.0
         elif _AGENT_LOCUS.search(before):
@@ -84,7 +90,8 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
         if _RELATIVE.match(text[m.end: m.end + 40]):
             role = max(role, 0.85)  # "… met de X, die verantwoordelijk is voor …": X acts in the clause
         prep = _PREP.search(before)
-        out.append(Agent(m, role, prep.group(1) if prep else ""))
+        previous = Agent(m, role, prep.group(1) if prep else "")
+        out.append(previous)
     if any(a.role == 0.9 for a in out):
         # "De NCTV is onder verantwoordelijkheid van de minister belast met …": the subject acts,
         # the one under whose responsibility it acts is its principal

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
@@ -28,6 +28,7 @@ from kennis.answer.kinds import (
     without_asking_words,
 )
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
+from kennis.index.search import is_keyword_query
 from kennis.corpus import Corpus, norm_ref, ref_within
 from kennis.format import cite_ref, competence_sentence
 from kennis.text import Analyzer, fold, stopwords
@@ -343,6 +344,9 @@ class Answerer:
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
                                      ranked if kind is not QuestionKind.DEFINITION else [], in_domain)
+        if not expectation.actor and kind is QuestionKind.OTHER and is_keyword_query(text):
+            # a keyword query that names a task asks who is competent for it
+            expectation = replace(expectation, actor=True, keyword=True)
         return Analysis(expectation, tuple(ranked), tuple(candidates), domain)
 
     def _outside_domains(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
@@ -588,6 +592,10 @@ class Answerer:
         # the actors the answering sentence names lead; when an actor is asked for, the agents
         # of the next best sentences follow as alternatives
         pool = [best.actors[:2]] + ([c.actors[:1] for c in candidates[1:4]] if expectation.actor else [])
+        # the sentence that best matches a keyword query may name no one ("… voor een privé bezoek"):
+        # the agent of the next best sentence that names one answers, and its sentence is quoted too
+        helper = next((c for c in candidates[1:5] if c.actors), None) \
+            if expectation.keyword and not best.actors else None
         if not expectation.actor and best.features and best.features[0] < _NAMES_ACTOR_OVERLAP:
             # no actor is asked and the sentence shares little with the question: it may be the
             # nearest the texts come, but who acts in it is no answer to give
@@ -607,6 +615,10 @@ class Answerer:
             for s in (best.statement.sources if best.statement else ())
             if f"{s.doc}/{s.version}" in selection.version_ids
         ]
+        if helper is not None and actors and helper.actors[0].iri == actors[0].iri:
+            extra = [Source(helper.doc, helper.version, helper.ref,
+                            self._naming_quote(helper.passage, helper.quote, actors[0]), helper.passage, helper.title),
+                     *extra]
         sources = self._merge_sources([first], extra + hits[:2] + statement_sources + hits[2:])
         c = best.statement
         parts = []

@@ -50,6 +50,9 @@ class Expectation:
     about: str = ""  # IRI of the actor the question is about ("wat doet X")
     prep: str = ""  # the preposition of the asking phrase ("*met* welke directie"): the answer's role
     subject: str = ""  # IRI of the actor that acts in "wie moet X informeren": the answer is whom X informs
+    #: a keyword query: the actor competent for the task it names answers it, read from the
+    #: sentences ranked as for any other question (they find the passage; the actor follows it)
+    keyword: bool = False
 
 
 def head_nouns(form: str) -> set[str]:

@@ -1,0 +1,71 @@
+"""Keyword queries: the actor competent for the task the query names, on a corpus written here.
+
+The sentence that best matches a keyword query may name no one; the answer then names the
+agent of the next best sentence that names one, and quotes that sentence too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from answer_fixtures import build_kennis
+from kennis.service import Kennis
+
+TEXT = (
+    "##Testcirculaire stallingen 2015\n\n"
+    "### 1  \n\n####Nachtelijk ophalen\n\n"
+    "Niet alle ophalers zijn bij de portier bekend. "
+    "Een gast kan bijvoorbeeld 's nachts een bakfiets ophalen uit een afgesloten stalling. "
+    "In dat geval opent de beheerder de poort zelf.\n\n"
+    "### 2  \n\n####Storingen\n\n"
+    "De portier meldt elke storing aan de wethouder.\n"
+)
+
+MANIFEST = """
+[[document]]
+id = "BWBR9300001"
+kind = "circulaire"
+title = "Testcirculaire stallingen 2015"
+valid_from = "2015-01-01"
+
+  [[document.version]]
+  date = "2015-01-01"
+  path = "bwb/BWBR9300001/2015-01-01.md"
+  format = "laws-markdown"
+  sha256 = "{0}"
+"""
+
+ABOX = "\n".join(f"""
+[[actor]]
+id = "{name}"
+type = "Functionary"
+nl = "{name}"
+en = "{name}"
+definition = "Functionaris in de testtekst."
+source = ["BWBR9300001", "1"]
+""" for name in ("portier", "beheerder", "wethouder"))
+
+
+@pytest.fixture(scope="module")
+def kennis(tmp_path_factory: pytest.TempPathFactory) -> Kennis:
+    return build_kennis(tmp_path_factory.mktemp("keywords"), {"bwb/BWBR9300001/2015-01-01.md": TEXT}, MANIFEST, ABOX)
+
+
+def test_a_keyword_query_is_answered_by_the_agent_near_its_best_sentence(kennis: Kennis) -> None:
+    answer = kennis.ask("bakfiets nachts ophalen afgesloten stalling")
+    first = answer.sources[0]
+    # the best sentence is still the first source, verbatim
+    assert first.ref == "1" and "'s nachts een bakfiets ophalen" in first.quote
+    # … and the actor is the agent of the sentence that names one, not the counterpart "bij de portier"
+    assert answer.actors[0].label == "beheerder"
+    assert any("beheerder" in s.quote for s in answer.sources[:3])
+    for s in answer.sources:
+        assert " ".join(s.quote.split()) in " ".join(kennis.corpus.passage(s.passage).text.split())
+
+
+def test_a_question_that_is_not_a_keyword_query_puts_no_actor_of_another_sentence_forward(kennis: Kennis) -> None:
+    answer = kennis.ask("Kan een gast 's nachts een bakfiets ophalen uit een afgesloten stalling?")
+    assert "bakfiets" in answer.sources[0].quote
+    assert not answer.actors
