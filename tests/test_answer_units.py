@@ -147,3 +147,10 @@ def test_an_actions_preposition_may_be_left_out_but_not_a_verb_particle() -> Non
     # "uit" makes the verb: "voert" alone does not say "voert uit"
     assert matcher.asked("De politie voert het gesprek.") == set()
     assert matcher.asked("De politie voert de maatregelen uit.") == {"voert uit"}
+
+
+def test_a_keyword_query_names_an_action_by_its_noun() -> None:
+    matcher = ActionMatcher({"draagt de kosten van": (), "voert uit": (), "levert informatie over": ()})
+    assert matcher.asked("kosten bescherming getuigen") == set()  # a question needs the verb
+    assert matcher.asked("kosten bescherming getuigen", keywords=True) == {"draagt de kosten van"}
+    assert matcher.asked("informatie dreiging", keywords=True) == {"levert informatie over"}

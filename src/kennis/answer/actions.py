@@ -51,10 +51,10 @@ class ActionCue:
     particle: str | None
     content: tuple[str, ...]  # other words that must occur (folded)
 
-    def matches(self, words: list[str], keys: list[str]) -> bool:
+    def matches(self, words: list[str], keys: list[str], by_noun: bool = False) -> bool:
         if self.content and not all(any(w.startswith(c[:6]) for w in words) for c in self.content):
             return False
-        if not self.verb:
+        if not self.verb or by_noun:
             return bool(self.content)
         for w, k in zip(words, keys):
             if k.startswith(self.verb) or (len(self.verb) >= 4 and self.verb in k):
@@ -86,7 +86,10 @@ class ActionMatcher:
     def __init__(self, forms: dict[str, Iterable[str]]) -> None:
         self.cues = {label: [make_cue(f) for f in dict.fromkeys([label, *alts])] for label, alts in forms.items()}
 
-    def asked(self, question: str) -> set[str]:
+    def asked(self, question: str, keywords: bool = False) -> set[str]:
+        """The actions ``question`` asks about; of a keyword query (``keywords``), which has no
+        verb, also those it names by their noun alone (*kosten* for *draagt de kosten van*)."""
         words = [fold(w) for w in _WORD.findall(question)]
         keys = [verb_key(w) for w in words]
-        return {label for label, cues in self.cues.items() if any(c.matches(words, keys) for c in cues)}
+        return {label for label, cues in self.cues.items()
+                if any(c.matches(words, keys) or (keywords and c.matches(words, keys, by_noun=True)) for c in cues)}

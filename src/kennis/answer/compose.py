@@ -453,7 +453,7 @@ class Answerer:
             return []
         # words of an exception ("afgezien van …", "behalve …") point away from the answer
         negative = (set(self.analyzer.terms(excluded)) | outside) - q_terms
-        asked_actions = self.actions.asked(main)
+        asked_actions = self.actions.asked(main, keywords=is_keyword_query(text))
         idf = self._term_idf()
         q_weight = sum(idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
         # in a described case, what the other domain's statements say does not apply
