@@ -60,6 +60,15 @@ def test_question_about_a_named_actor_puts_it_first(kennis: Kennis) -> None:
     _verbatim(kennis, answer)
 
 
+def test_who_held_a_post_at_a_time_asks_for_a_name_the_texts_do_not_give(kennis: Kennis) -> None:
+    for question in ("Wie was in 2011 de stallingscoördinator?", "Wie is op dit moment de wethouder?"):
+        answer = kennis.ask(question)
+        assert not answer.answered and not answer.actors
+    # a time and a post, but also what the post does: answered
+    answer = kennis.ask("Wie draagt op dit moment het gezag over de stallingen?", date="2011-01-01")
+    assert answer.answered and answer.actors[0].label == "wethouder"
+
+
 def test_keyword_query_names_the_actor_of_its_sentence(kennis: Kennis) -> None:
     answer = kennis.ask("gezag stallingen", date="2011-01-01")
     assert answer.actors[0].label == "wethouder"

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
 from kennis.answer.actions import ActionMatcher
 from kennis.answer.agents import agents
-from kennis.answer.expect import Expectation, Expecter
+from kennis.answer.expect import Expectation, Expecter, fold_in_place
 from kennis.answer.kinds import (
     QuestionKind,
     asks_for_number,
@@ -80,6 +80,12 @@ _HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|v
 
 #: The words before a domain that place a case outside it.
 _NOT_IN = re.compile(r"\b(?:niet|geen|buiten)\s+(?:\w+\s+){0,2}$")
+
+#: "Wie was in 2018 …", "wie is op dit moment …": who holds a post at a time (a person).
+_WHEN_WORDS = r"in \d{4}|op dit moment|momenteel|nu|thans|tegenwoordig|destijds|toen|op dat moment"
+_WHEN = re.compile(r"\d{4}|in|op|dit|dat|moment|momenteel|nu|thans|tegenwoordig|destijds|toen")
+_PERSON_ASKED = re.compile(r"^\s*wie\s+(?:is|was|zijn|waren)\s+(?:er\s+)?(?=(?:.*\b(?:" + _WHEN_WORDS + r")\b))")
+_POST_FILLERS = frozenset({"de", "het", "een", "van", "der", "huidige", "toenmalige"})
 
 _EXCEPTION = re.compile(
     r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief|naast)\b([^.?!;]*)",
@@ -297,6 +303,9 @@ class Answerer:
         # … and the words the texts do not know do not carry what it is about ("paspoort")
         if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms) or unknown > 0.4 * total):
             return self._no_answer(question, kind, day, notices)
+        if self._asks_for_person(text, mentions):
+            # "wie was in 2018 de NCTV?": the one holding a post then or now, a name no text gives
+            return self._no_answer(question, kind, day, notices, "De teksten noemen geen personen bij naam.")
         missing = self._edition_not_held(text)
         if missing is not None:
             # answering from another edition would put words in the mouth of the one asked about
@@ -1110,6 +1119,19 @@ class Answerer:
         d = found[0]
         day = max(v.date for v in d.versions)
         return min(day, d.valid_to) if d.valid_to else day
+
+    def _asks_for_person(self, text: str, mentions: Sequence[Mention]) -> bool:
+        """Does ``text`` ask who held a post at a time (*wie was in 2018 de NCTV?*, *wie is op dit
+        moment de directeur van DB3?*): nothing but the post and the time after *wie is/was*?"""
+        folded = fold_in_place(text)
+        m = _PERSON_ASKED.match(folded)
+        if m is None:
+            return False
+        spans = [(x.start, x.end) for x in mentions if x.kind == "actor"]
+        words = [w for w in re.finditer(r"\w+", folded[m.end():])]
+        rest = [w.group() for w in words
+                if not any(a <= m.end() + w.start() < b for a, b in spans) and not _WHEN.fullmatch(w.group())]
+        return bool(spans) and all(w in _POST_FILLERS or self.expecter.is_kind_noun(w) for w in rest)
 
     def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
                    extra: str = "") -> Answer:
