@@ -56,6 +56,13 @@ def test_raw_query_string_bytes(client, raw):
     assert status != 500 and status < 500 and b"Traceback" not in body
 
 
+def test_a_raw_hash_in_the_query_string_is_not_a_fragment_of_the_endpoint(client):
+    # a "#" with a space after it once ended up in the service description's endpoint IRI
+    status, body = asgi_get(client.app, b"x#a b")
+    assert status == 200, body[:300]
+    assert b"#a b" not in body
+
+
 def _ok(r) -> None:
     """Never a 500; 503 only for a stopped query; errors are JSON or text, never a traceback."""
     assert r.status_code != 500, r.text[:500]

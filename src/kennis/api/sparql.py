@@ -229,7 +229,8 @@ def service_description(request: Request, accept: str | None) -> Response:
     default_graph = ox.BlankNode("defaultGraph")
     a = ox.NamedNode(str(RDF.type))
     node = lambda term: ox.NamedNode(str(term))  # noqa: E731
-    endpoint = str(request.url.replace(query=""))
+    # a raw "#" in the query string would otherwise survive as a fragment (not a valid IRI part)
+    endpoint = str(request.url.replace(query="", fragment=""))
     triples = [
         ox.Triple(service, a, node(SD.Service)),
         ox.Triple(service, node(SD.endpoint), ox.NamedNode(endpoint)),
