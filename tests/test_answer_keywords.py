@@ -1,7 +1,8 @@
 """Keyword queries: the actor competent for the task the query names, on a corpus written here.
 
 The sentence that best matches a keyword query may name no one; the answer then names the
-agent of the next best sentence that names one, and quotes that sentence too.
+agent of the next best sentence that names one, and quotes that sentence too. And the actor of
+a curated statement does not answer for a sentence that names it only as the adviser.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ TEXT = (
     "Een gast kan bijvoorbeeld 's nachts een bakfiets ophalen uit een afgesloten stalling. "
     "In dat geval opent de beheerder de poort zelf.\n\n"
     "### 2  \n\n####Storingen\n\n"
-    "De portier meldt elke storing aan de wethouder.\n"
+    "De portier meldt elke storing aan de wethouder.\n\n"
+    "### 3  \n\n####Storm\n\n"
+    "Bij zware storm wordt op advies van de portier besloten tot het sluiten van de stalling. "
+    "De wethouder laat de stalling dan sluiten.\n"
 )
 
 MANIFEST = """
@@ -45,7 +49,27 @@ nl = "{name}"
 en = "{name}"
 definition = "Functionaris in de testtekst."
 source = ["BWBR9300001", "1"]
-""" for name in ("portier", "beheerder", "wethouder"))
+""" for name in ("portier", "beheerder", "wethouder")) + """
+[[concept]]
+id = "advise"
+scheme = "action"
+nl = "adviseert over"
+en = "advises on"
+
+[[concept]]
+id = "sluiting"
+scheme = "measure"
+nl = "sluiting"
+en = "closure"
+
+[[competence]]
+id = "portier-adviseert-sluiting"
+actor = "portier"
+action = "advise"
+object = "sluiting"
+label = "De portier adviseert over het sluiten van de stalling bij storm"
+src = [["BWBR9300001", "3", "Bij zware storm wordt op advies van de portier besloten tot het sluiten van de stalling."]]
+"""
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +93,10 @@ def test_a_question_that_is_not_a_keyword_query_puts_no_actor_of_another_sentenc
     answer = kennis.ask("Kan een gast 's nachts een bakfiets ophalen uit een afgesloten stalling?")
     assert "bakfiets" in answer.sources[0].quote
     assert not answer.actors
+
+
+def test_the_one_on_whose_advice_is_decided_is_not_who_the_question_asks_for(kennis: Kennis) -> None:
+    # the curated statement's actor advises; asked who has it closed, the sentence's own agent answers
+    answer = kennis.ask("Wie laat bij zware storm de stalling sluiten?")
+    assert answer.sources[0].ref == "3"
+    assert answer.actors[0].label == "wethouder"

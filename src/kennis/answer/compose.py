@@ -81,6 +81,8 @@ _HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|v
 #: The words before a domain that place a case outside it.
 _NOT_IN = re.compile(r"\b(?:niet|geen|buiten)\s+(?:\w+\s+){0,2}$")
 
+#: "… wordt op advies van X besloten": X advises, requests or proposes what another decides.
+_ON_ADVICE_OF = re.compile(r"\bop (?:advies|verzoek|voorstel|aangeven) van (?:de |het )?$")
 #: "Wie was in 2018 …", "wie is op dit moment …": who holds a post at a time (a person).
 _WHEN_WORDS = r"in \d{4}|op dit moment|momenteel|nu|thans|tegenwoordig|destijds|toen|op dat moment"
 _WHEN = re.compile(r"\d{4}|in|op|dit|dat|moment|momenteel|nu|thans|tegenwoordig|destijds|toen")
@@ -430,6 +432,13 @@ class Answerer:
         out.sort(key=lambda x: -x[1])
         return out
 
+    def _advises_in(self, sentence: str, iri: str) -> bool:
+        """Does ``sentence`` name ``iri`` only as the one on whose advice, request or proposal
+        something is done (*… wordt op advies van RCCB besloten*)?"""
+        folded = fold_in_place(sentence)
+        found = [m for m in self.linker.link(sentence) if m.iri == iri]
+        return bool(found) and all(_ON_ADVICE_OF.search(folded[max(0, m.start - 40): m.start]) for m in found)
+
     def _sentence_concepts(self, sentence: str) -> set[str]:
         found = self._concepts_cache.get(sentence)
         if found is None:
@@ -521,7 +530,11 @@ class Answerer:
                     stated = best.score / (top or 1.0) * (0.6 if best.lexical < 0.2 else 1.0)
                     matched = best.lexical
                 # the curated actor acts in this sentence, but only in the statement's own action
-                speaks = statement is not None and (not asked_actions or statement.action in asked_actions)
+                speaks = statement is not None and (
+                    statement.action in asked_actions if asked_actions
+                    # no action recognised: the curated actor speaks unless the sentence makes it a
+                    # counterpart ("… wordt op advies van RCCB besloten" is not the RCCB deciding)
+                    else not self._advises_in(sent, statement.actor.iri))
                 actors = self._sentence_actors(sent, asked_actors, expectation,
                                                statement.actor if speaks and statement is not None else None)
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
