@@ -50,7 +50,7 @@ NO_SOURCE = "Dat kan ik niet met een bron onderbouwen."
 MAX_QUESTION_CHARS = 2_000
 #: Share of the question's words (by rarity) below which a sentence that answers a question
 #: not asking for an actor does not put its actors forward.
-_NAMES_ACTOR_OVERLAP = 0.2
+_NAMES_ACTOR_OVERLAP = 0.3
 #: Longest quote that is widened to the sentence naming its actor.
 _MAX_QUOTE_CHARS = 600
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
