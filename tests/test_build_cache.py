@@ -120,3 +120,30 @@ def test_step_key_reads_content_and_values(tmp_path: Path) -> None:
     before = step_key([folder])
     (folder / "c.toml").write_text("y = 2", encoding="utf-8")
     assert step_key([folder]) != before
+
+
+
+def test_evidence_is_read_in_the_curated_order_whatever_order_the_store_holds(tmp_path: Path) -> None:
+    import random
+
+    from kennis.graph.queries import _evidence
+    from kennis.graph.store import OxigraphStore
+    from kennis.graph.vocab import KB, evidence_iri, passage_iri
+
+    from kennis import ids
+
+    s = ids.iri("competence", "x")
+    numbers = [1, 2, 3, 10, 11]
+    lines = []
+    for n in numbers:
+        e = evidence_iri("x", n)
+        lines += [f"<{s}> <{KB.hasEvidence}> <{e}> .",
+                  *(f'<{e}> <{p}> "{v}" .' for p, v in ((KB.doc, "D"), (KB.version, "2015-01-01"), (KB.ref, "1"),
+                                                        (KB.quote, f"woorden {n}"))),
+                  f"<{e}> <{KB.passage}> <{passage_iri('D/2015-01-01/1/1')}> ."]
+    for seed in range(3):
+        random.Random(seed).shuffle(lines)
+        path = tmp_path / f"g{seed}.nt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        got = _evidence(OxigraphStore.from_file(path))[s]
+        assert [x.quote for x in got] == [f"woorden {n}" for n in numbers]

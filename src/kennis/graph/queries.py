@@ -98,17 +98,22 @@ def _competence_rows(store: TripleStore, where: str = "") -> list[dict[str, str 
 
 
 def _evidence(store: TripleStore) -> dict[str, list[SourceRef]]:
+    """Each statement's sources in the curated order (evidence ``<owner>/<n>``): the store
+    returns them in an order that changes from build to build, and the first one is read
+    as the statement's own words (its vector, the quote an answer shows first)."""
     rows = _q(store, """
-        SELECT ?s ?doc ?version ?ref ?quote ?p WHERE {
+        SELECT ?s ?e ?doc ?version ?ref ?quote ?p WHERE {
           ?s kb:hasEvidence ?e . ?e kb:doc ?doc ; kb:version ?version ; kb:ref ?ref ; kb:quote ?quote ; kb:passage ?p .
         }""")
-    out: dict[str, list[SourceRef]] = defaultdict(list)
+    numbered: dict[str, list[tuple[int, str, SourceRef]]] = defaultdict(list)
     for r in rows:
-        out[r["s"] or ""].append(SourceRef(
+        e = r["e"] or ""
+        tail = e.rsplit("/", 1)[-1]
+        numbered[r["s"] or ""].append((int(tail) if tail.isdigit() else 1 << 30, e, SourceRef(
             doc=r["doc"] or "", version=r["version"] or "", ref=r["ref"] or "", quote=r["quote"] or "",
             passage=ids.pid_from_iri(r["p"] or "") or "",
-        ))
-    return out
+        )))
+    return {s: [x for _, _, x in sorted(refs, key=lambda t: t[:2])] for s, refs in numbered.items()}
 
 
 def _legal_bases(store: TripleStore) -> dict[str, list[str]]:
