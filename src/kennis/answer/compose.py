@@ -243,6 +243,7 @@ class Answerer:
         self._agents_cache: dict[str, list[tuple[str, str, float, str]]] = {}
         self._actions_cache: dict[str, set[str]] = {}
         self._concepts_cache: dict[str, set[str]] = {}
+        self._advises_cache: dict[tuple[str, str], bool] = {}
         self._corpus_idf_default = 1.0
         self.statements = graph.competences()
         # which domain the graph places a concept in: the one domain of the statements about it
@@ -435,9 +436,13 @@ class Answerer:
     def _advises_in(self, sentence: str, iri: str) -> bool:
         """Does ``sentence`` name ``iri`` only as the one on whose advice, request or proposal
         something is done (*… wordt op advies van RCCB besloten*)?"""
-        folded = fold_in_place(sentence)
-        found = [m for m in self.linker.link(sentence) if m.iri == iri]
-        return bool(found) and all(_ON_ADVICE_OF.search(folded[max(0, m.start - 40): m.start]) for m in found)
+        key = (sentence, iri)
+        if key not in self._advises_cache:
+            folded = fold_in_place(sentence)
+            found = [m for m in self.linker.link(sentence) if m.iri == iri]
+            self._advises_cache[key] = bool(found) and all(
+                _ON_ADVICE_OF.search(folded[max(0, m.start - 40): m.start]) for m in found)
+        return self._advises_cache[key]
 
     def _sentence_concepts(self, sentence: str) -> set[str]:
         found = self._concepts_cache.get(sentence)
