@@ -70,7 +70,7 @@ def file_digest(path: Path) -> str:
     return digest
 
 
-def step_key(files: Iterable[Path] = (), **values: Any) -> str:
+def step_key(files: Iterable[Path] = (), /, **values: Any) -> str:
     """The key of a step: the digests of ``files`` and the JSON of ``values``."""
     payload = {"format": FORMAT, "files": [file_digest(Path(f)) for f in files],
                "values": {k: values[k] for k in sorted(values)}}

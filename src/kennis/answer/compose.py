@@ -108,7 +108,7 @@ def split_exception(text: str) -> tuple[str, str]:
             spans.append((m.start(), m.start(1) + also.start()))
         elif not m.group(0).lower().startswith("naast"):
             spans.append((m.start(), m.end()))
-    excluded = " ".join(text[m.start(1) if (m := _EXCEPTION.match(text, a)) else a:b] for a, b in spans)
+    excluded = " ".join(text[e.start(1) if (e := _EXCEPTION.match(text, a)) else a:b] for a, b in spans)
     for a, b in reversed(spans):
         text = text[:a] + " " + text[b:]
     return text, excluded
@@ -1131,7 +1131,7 @@ class Answerer:
             held = [d for d in manifest.editions(work.id) if d.has_text and d.valid_from and d.versions]
             if not words & title or len(held) < 2:
                 continue
-            found += [d for d in held[:-1] if d.valid_from.year in years]
+            found += [d for d in held[:-1] if d.valid_from is not None and d.valid_from.year in years]
         if len(found) != 1:
             return None
         d = found[0]
