@@ -205,3 +205,13 @@ def test_an_amount_the_texts_do_not_state_gets_no_answer(kennis: Kennis) -> None
 def test_an_edition_a_held_letter_presents_can_be_asked_about(kennis: Kennis) -> None:
     # the 2020 edition has no text, but the letter presenting it is held
     assert kennis.answerer._edition_not_held("Wat staat er in de testcirculaire van 2020?") is None
+
+
+@pytest.mark.parametrize(("question", "prep"), [
+    ("Met wie moet de politie voorlopige maatregelen in een spoedzaak afstemmen?", "met"),
+    ("Bij wie wordt een verhoogd risicomoment aangemeld?", "bij"),
+    ("Wie stemt de maatregelen af met de CBB?", ""),  # "met" not before the asking word
+])
+def test_the_preposition_before_wie_is_the_role_of_the_answer(question: str, prep: str) -> None:
+    expectation = Expecter(_LEXICON, {}).expect(question, EntityLinker(_LEXICON).link(question), who=True)
+    assert expectation.actor and expectation.prep == prep

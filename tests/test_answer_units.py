@@ -154,3 +154,23 @@ def test_a_keyword_query_names_an_action_by_its_noun() -> None:
     assert matcher.asked("kosten bescherming getuigen") == set()  # a question needs the verb
     assert matcher.asked("kosten bescherming getuigen", keywords=True) == {"draagt de kosten van"}
     assert matcher.asked("informatie dreiging", keywords=True) == {"levert informatie over"}
+
+
+def test_a_sentence_that_points_back_is_matched_with_the_words_before_it() -> None:
+    from kennis.answer.compose import with_antecedents
+
+    sents = [("In spoedzaken worden voorlopige maatregelen genomen.", {"spoedzak", "maatregel"}),
+             ("Deze worden afgestemd met de stallingscoördinator.", {"afgestemd"}),
+             ("De wethouder beslist.", {"wethouder"})]
+    out = with_antecedents(sents)
+    assert out[1][1] == {"afgestemd", "spoedzak", "maatregel"}
+    assert out[0][1] == sents[0][1] and out[2][1] == {"wethouder"}  # no pointing back: own words only
+
+
+def test_words_of_one_stem_but_different_words_do_not_link() -> None:
+    entries = [LexEntry("urn:x:ov", "overheid", "actor", ("overheid",)),
+               LexEntry("urn:x:eh", "eenheid", "actor", ("eenheid",))]
+    linker = EntityLinker(entries)
+    # the stemmer cuts "overige" and "overheid" to one stem; an inflection keeps most of the word
+    assert linker.link("de overige burgemeesters") == []
+    assert [m.iri for m in linker.link("de regionale eenheden en de overheid")] == ["urn:x:eh", "urn:x:ov"]

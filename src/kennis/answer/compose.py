@@ -93,6 +93,10 @@ _EXCEPTION = re.compile(
     r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief|naast)\b([^.?!;]*)",
     re.IGNORECASE)
 _ALSO = re.compile(r"\s(?:ook|eveneens|tevens)\b|,", re.IGNORECASE)
+#: A sentence that opens by pointing back (*Deze voorlopige maatregelen worden afgestemd met …*)
+#: is about what the sentence before it names, so it is matched with that sentence's words too.
+_POINTS_BACK = re.compile(r"^\W*(?:deze|dit|die|dezelfde|hiervoor|hierbij|hiertoe|daarvoor|daarbij|daartoe)\b",
+                          re.IGNORECASE)
 
 
 def split_exception(text: str) -> tuple[str, str]:
@@ -194,6 +198,12 @@ def _lowercase_words(corpus: Corpus) -> frozenset[str]:
         for p in version.passages:
             found.update(w for w in re.findall(r"\b[a-zà-ÿ]{2,3}\b", p.text))
     return frozenset(fold(w) for w in found)
+
+
+def with_antecedents(sents: Sequence[tuple[str, set[str]]]) -> list[tuple[str, set[str]]]:
+    """Each sentence with its terms, and a sentence that points back with those of the one before."""
+    return [(sent, terms | sents[i - 1][1] if i and _POINTS_BACK.match(sent) else terms)
+            for i, (sent, terms) in enumerate(sents)]
 
 
 def sentences(text: str) -> list[str]:
@@ -412,12 +422,18 @@ class Answerer:
         """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
         found = self._agents_in(sentence)
         if curated is not None:  # a curated statement says who acts in its sentence
-            found = [(curated.iri, curated.label, 1.0, "")] + [f for f in found if f[0] != curated.iri]
+            prep = next((f[3] for f in found if f[0] == curated.iri), "")  # its role in the sentence stays
+            found = [(curated.iri, curated.label, 1.0, prep)] + [f for f in found if f[0] != curated.iri]
         out: list[tuple[ActorRef, float]] = []
         # "wie moet de hoofdofficier op de hoogte brengen?": the actor after the modal is the one who
         # acts, so in a sentence that names it the one it relates that actor to is the answer
         relates = bool(expectation.subject) and any(f[0] == expectation.subject for f in found)
+        # "met wie …": when the sentence names an actor in the role asked for, the others (the
+        # curated actor too) are who acts with it, not the answer
+        in_role = bool(expectation.prep) and any(f[3] == expectation.prep for f in found)
         for iri, label, weight, prep in found:
+            if in_role and prep != expectation.prep:
+                weight *= 0.8
             if relates and iri != expectation.subject and weight < 0.8:
                 weight = min(0.8, weight + 0.2)
             if expectation.prep and prep == expectation.prep:
@@ -519,7 +535,7 @@ class Answerer:
             context = self._overlap(q_terms, title_terms | set().union(*(t for _, t in sents)), q_weight) if sents else 0.0
             heading = self._overlap(q_terms, title_terms, q_weight)
             search = 1.0 / (1 + rank) if rank is not None else 0.0
-            for i, (sent, terms) in enumerate(sents):
+            for i, (sent, terms) in enumerate(with_antecedents(sents)):
                 flat = " ".join(sent.split())
                 if only is not None and not (only in flat or flat in only):
                     continue

@@ -34,6 +34,8 @@ _ABOUT_ACTOR = re.compile(
     r"|\bwanneer\s+(?:is|zijn|was|waren|wordt|worden)\s+|\bwaarvoor\s+(?:is|zijn|was|waren)\s+"
     r"|\bwaarover\s+(?:beslist|besluit|adviseert|gaat)\s+"
 )
+#: "Met wie …", "aan wie …", "bij wie …": the answer is the actor in that role in the answering sentence.
+_PREP_WHO = re.compile(r"(?:^|[.?!:,]\s*)(met|aan|bij|naar|namens|tot)\s+wie\b")
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
 #: "Wie moet de HOvJ informeren?": after *wie* and a modal verb the actor named is the subject.
 _WHO_MODAL = re.compile(r"(?:^|[.?!:]\s*)wie\s+(?:moet|moeten|kan|kunnen|mag|mogen|zal|zullen|dient|dienen)\s+"
@@ -149,4 +151,5 @@ class Expecter:
                 if not word.endswith("e"):  # past the adjectives ("welke landelijke officier")
                     break
         subject = next((x.iri for x in mentions if x.kind == "actor" and _WHO_MODAL.search(text[:x.start])), "")
-        return Expectation(actor=who, subject=subject if who else "")
+        prep = _PREP_WHO.search(text) if who else None
+        return Expectation(actor=who, subject=subject if who else "", prep=prep.group(1) if prep else "")

@@ -46,6 +46,15 @@ def _norm(word: str) -> str:
     return stem(fold(word))
 
 
+def _same_word(word: str, form: str) -> bool:
+    """Are two words of one stem inflections of one word? The stemmer cuts *overige* and
+    *overheid* to one stem; inflections (*burgemeesters*, *eenheden*) keep most of the word."""
+    if word == form:
+        return True
+    n = next((i for i, (a, b) in enumerate(zip(word, form)) if a != b), min(len(word), len(form)))
+    return n >= 0.7 * min(len(word), len(form))
+
+
 def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     """Damerau–Levenshtein distance of ``a`` and ``b`` ≤ ``limit`` (small limits only)."""
     if abs(len(a) - len(b)) > limit:
@@ -161,6 +170,8 @@ class EntityLinker:
                     continue
                 # a stopword only matches itself: the stem of "eenheid" is "een"
                 if folded[i] in stops and folded[i] != f.folded[0]:
+                    continue
+                if exact_first and not _same_word(folded[i], f.folded[0]):
                     continue
                 ok, exact = True, exact_first
                 for j in range(1, n):
