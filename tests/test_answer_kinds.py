@@ -215,3 +215,41 @@ def test_an_edition_a_held_letter_presents_can_be_asked_about(kennis: Kennis) ->
 def test_the_preposition_before_wie_is_the_role_of_the_answer(question: str, prep: str) -> None:
     expectation = Expecter(_LEXICON, {}).expect(question, EntityLinker(_LEXICON).link(question), who=True)
     assert expectation.actor and expectation.prep == prep
+
+
+def test_a_list_item_is_done_by_the_agent_of_its_lead_in(kennis: Kennis) -> None:
+    answerer = kennis.answerer
+    sents = [("Aan de wethouder zijn de volgende taken opgedragen:", set()),
+             ("a. het toezicht op de stallingen;", set()),
+             ("b. het aanwijzen van stallingen door de SC;", set()),
+             ("De SC adviseert.", set())]
+    lead = answerer._lead_in_agent(sents, 2)
+    assert lead is not None and lead.label == "wethouder"  # not the SC the item names after "door"
+    assert answerer._lead_in_agent(sents, 3) is None  # no list item: its own agent acts
+
+
+def test_the_quote_of_a_list_item_runs_from_the_lead_in_that_names_the_actor(
+        kennis: Kennis, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from kennis.models import ActorRef
+
+    answerer = kennis.answerer
+    lead_in = "Aan de wethouder zijn de volgende taken opgedragen:"
+    # items longer than a quote is widened by for a pronoun, so only the lead-in rule reaches it
+    text = "\n".join([lead_in, "a. het toezicht op de stallingen" + ", de rekken en de paden" * 30 + ";",
+                      "b. het aanwijzen van de fietsenrekken."])
+    passage = SimpleNamespace(text=text, footnotes=())
+
+    class Corpus:
+        def has_passage(self, pid: str) -> bool:
+            return pid == "test/list-item"
+
+        def passage(self, pid: str) -> SimpleNamespace:
+            return passage
+
+    monkeypatch.setattr(answerer, "corpus", Corpus())
+    wethouder = next(a for a in kennis.answerer._labels.items() if a[1] == "wethouder")
+    quote = answerer._naming_quote("test/list-item", "b. het aanwijzen van de fietsenrekken.",
+                                   ActorRef(wethouder[0], "wethouder"))
+    assert quote.startswith(lead_in) and quote.endswith("fietsenrekken.") and quote in text

@@ -93,6 +93,8 @@ _EXCEPTION = re.compile(
     r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief|naast)\b([^.?!;]*)",
     re.IGNORECASE)
 _ALSO = re.compile(r"\s(?:ook|eveneens|tevens)\b|,", re.IGNORECASE)
+#: An item of a list ("c. de uitvoering …", "2° het …", "b) …").
+_LIST_ITEM = re.compile(r"^\s*\(?(?:[a-z]|\d{1,2})(?:\.|\)|°)\s")
 #: A sentence that opens by pointing back (*Deze voorlopige maatregelen worden afgestemd met …*)
 #: is about what the sentence before it names, so it is matched with that sentence's words too.
 _POINTS_BACK = re.compile(r"^\W*(?:deze|dit|die|dezelfde|hiervoor|hierbij|hiertoe|daarvoor|daarbij|daartoe)\b",
@@ -449,6 +451,17 @@ class Answerer:
         out.sort(key=lambda x: -x[1])
         return out
 
+    def _lead_in_agent(self, sents: Sequence[tuple[str, set[str]]], i: int) -> ActorRef | None:
+        """The agent of the lead-in (*Aan de KMar … zijn opgedragen:*) of a list item (*c. de
+        uitvoering van …*): the item names what is done, the lead-in who does it."""
+        if not _LIST_ITEM.match(sents[i][0]):
+            return None
+        lead = next((sent for sent, _ in reversed(sents[:i]) if sent.rstrip().endswith(":")), None)
+        found = self._agents_in(lead) if lead is not None else []
+        if not found:
+            return None
+        return ActorRef(found[0][0], found[0][1])
+
     def _advises_in(self, sentence: str, iri: str) -> bool:
         """Does ``sentence`` name ``iri`` only as the one on whose advice, request or proposal
         something is done (*… wordt op advies van RCCB besloten*)?"""
@@ -557,7 +570,8 @@ class Answerer:
                     # counterpart ("… wordt op advies van RCCB besloten" is not the RCCB deciding)
                     else not self._advises_in(sent, statement.actor.iri))
                 actors = self._sentence_actors(sent, asked_actors, expectation,
-                                               statement.actor if speaks and statement is not None else None)
+                                               statement.actor if speaks and statement is not None
+                                               else self._lead_in_agent(sents, i))
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
                 features = (
@@ -737,6 +751,15 @@ class Answerer:
             start = text.find(sents[lo])
             end = text.find(sents[hi], start) + len(sents[hi])
             if start >= 0 and end > start and end - start <= _MAX_QUOTE_CHARS:
+                return text[start:end]
+        # a list item whose lead-in names the actor (*Aan de KMar … opgedragen: … c. …*): the quote
+        # runs from the lead-in, however many items lie between
+        lead = next((j for j in range(i - 1, -1, -1) if sents[j].rstrip().endswith(":")), None) \
+            if _LIST_ITEM.match(sents[i]) else None
+        if lead is not None and self._names(sents[lead], actor):
+            start = text.find(sents[lead])
+            end = text.find(sents[last], start) + len(sents[last])
+            if start >= 0 and end > start and end - start <= 2 * _MAX_QUOTE_CHARS:
                 return text[start:end]
         return quote
 
