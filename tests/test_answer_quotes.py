@@ -204,6 +204,20 @@ def test_a_question_about_a_named_actor_is_matched_on_what_it_asks_of_it(kennis:
 
 
 
+def test_of_two_sentences_naming_the_action_the_one_with_the_questions_condition_scores_higher(
+        kennis: Kennis) -> None:
+    question = "Wie stelt bij een storing in het rijksdeel het toezichtsniveau vast?"
+    a = kennis.answerer
+    found = a.analyse(question, classify(question), a.linker.link(question), a.search(question, a.k, None),
+                      kennis.corpus.select(None))
+    by_quote = {c.quote: c for c in found.candidates}
+    own = by_quote["In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast."]
+    other = by_quote["In het gemeentelijk domein stelt de portier het toezichtsniveau van een stalling vast."]
+    # the last feature weighs only the words beside the action (stelt … vast): the condition decides
+    assert own.features[-1] > other.features[-1] > 0.0
+    assert found.candidates[0].quote == own.quote
+
+
 @pytest.mark.parametrize(("overlap", "named"), [(0.05, False), (0.5, True)])
 def test_a_sentence_that_shares_little_with_a_question_puts_no_actor_forward(kennis: Kennis, overlap: float,
                                                                              named: bool) -> None:

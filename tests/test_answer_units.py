@@ -156,6 +156,16 @@ def test_a_keyword_query_names_an_action_by_its_noun() -> None:
     assert matcher.asked("informatie dreiging", keywords=True) == {"levert informatie over"}
 
 
+def test_the_words_that_say_an_action_are_told_from_the_questions_conditions() -> None:
+    matcher = ActionMatcher({"stelt vast": (), "draagt de kosten van": ()})
+    question = "Wie stelt voor iemand in het rijksdeel het niveau vast?"
+    assert matcher.words_of(question, matcher.asked(question)) == {"stelt", "vast"}
+    # the action's content word is its own, not a condition; the object (bewaking) is
+    assert matcher.words_of("Wie draagt de kosten van de bewaking?", {"draagt de kosten van"}) == {
+        "draagt", "kosten"}
+    assert matcher.words_of(question, set()) == set()
+
+
 def test_a_sentence_that_points_back_is_matched_with_the_words_before_it() -> None:
     from kennis.answer.compose import with_antecedents
 

@@ -93,3 +93,17 @@ class ActionMatcher:
         keys = [verb_key(w) for w in words]
         return {label for label, cues in self.cues.items()
                 if any(c.matches(words, keys) or (keywords and c.matches(words, keys, by_noun=True)) for c in cues)}
+
+    def words_of(self, question: str, labels: Iterable[str]) -> set[str]:
+        """The words of ``question`` that say the actions ``labels`` (their verb, particle and
+        content words); what is left of the question are its conditions and its context."""
+        words = [fold(w) for w in _WORD.findall(question)]
+        keys = [verb_key(w) for w in words]
+        out: set[str] = set()
+        for label in labels:
+            for c in self.cues.get(label, ()):
+                for w, k in zip(words, keys):
+                    if (c.verb and (k.startswith(c.verb) or (len(c.verb) >= 4 and c.verb in k))) \
+                            or any(w.startswith(x[:6]) for x in c.content) or (c.particle and w == c.particle):
+                        out.add(w)
+        return out

@@ -171,7 +171,7 @@ class Candidate:
 #: Set by hand first, then checked by ``bench/fit_answers.py`` (cross-validated on the
 #: development sets; the held-out sets are never used to set them).
 CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.2, 0.3, -0.1, 0.25, 0.0, -0.2, 0.2,
-                                         0.15, 0.1)
+                                         0.15, 0.1, 0.25)
 
 
 @dataclass(frozen=True)
@@ -508,6 +508,12 @@ class Answerer:
         asked_actions = self.actions.asked(main, keywords=is_keyword_query(text))
         idf = self._term_idf()
         q_weight = sum(idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
+        # the question's words beside the action it asks about: its conditions and context (the
+        # domain, the person's category, the situation), which the answering sentence shares and
+        # another that only names the action does not
+        said = set(self.analyzer.terms(" ".join(self.actions.words_of(main, asked_actions))))
+        conditions = q_terms - said if asked_actions and q_terms - said else set()
+        c_weight = sum(idf.get(t, self._corpus_idf_default) for t in conditions) or 1.0
         # in a described case, what the other domain's statements say does not apply
         other_domains = {self._domain_label(d) for d in _DOMAINS} - {domain} if domain else set()
         other_iris = {ids.iri("concept", d) for d in _DOMAINS if self._domain_label(d) in other_domains}
@@ -595,6 +601,9 @@ class Answerer:
                     # of the domain the case or question is about
                     1.0 if (statement is not None and domain and statement.domain == domain)
                     or (own_iris & self._sentence_concepts(sent)) else 0.0,
+                    # the question's conditions beside its action in the sentence (the passage's words
+                    # weighed this way moved no figure up: a passage that names the action names them too)
+                    self._overlap(conditions, terms, c_weight) if conditions else 0.0,
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
