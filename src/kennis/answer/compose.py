@@ -120,12 +120,6 @@ def split_exception(text: str) -> tuple[str, str]:
     return text, excluded
 
 
-def _years_and_words(text: str) -> tuple[set[int], set[str]]:
-    """The years a question names (which editions) and its words but stopwords (which work)."""
-    years = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)}
-    return years, {fold(w) for w in re.findall(r"\w+", text)} - stopwords()
-
-
 def _with_notes(p: Any) -> str:
     """A passage's text with its footnotes, which belong to it and often hold the answer."""
     return "\n".join([p.text, *(f.text for f in p.footnotes)]) if p.footnotes else p.text
@@ -384,15 +378,12 @@ class Answerer:
     def _term_idf(self) -> dict[str, float]:
         """Inverse document frequency of every term over the passages (computed once)."""
         if self._corpus_idf is None:
-            df: Mapping[str, int]
-            if self._term_df is not None:
-                n_passages, df = self._term_df
-            else:
-                counts: Counter[str] = Counter()
-                passages = [p for v in self.corpus.versions.values() for p in v.passages]
-                for p in passages:
-                    counts.update(set(self.analyzer.terms(p.text)))
-                df, n_passages = counts, len(passages)
+            if self._term_df is None:  # an index built without them: counted here, once
+                from kennis.index.build import passage_term_df
+
+                self._term_df = passage_term_df(
+                    [p for v in self.corpus.versions.values() for p in v.passages], self.analyzer)
+            n_passages, df = self._term_df
             n = max(1, n_passages)
             self._corpus_idf = {t: math.log(1 + n / c) for t, c in df.items()}
             self._corpus_idf_default = math.log(1 + n)
@@ -1146,21 +1137,28 @@ class Answerer:
         when = f"zoals die gold op {selection.date.isoformat()}" if selection.date else "de meest recente tekst in het corpus"
         return f"(Dit antwoord rust op {doc.label}, versie {sources[0].version}{validity}; {when}.)"
 
+    def _works_named(self, text: str) -> tuple[set[int], list[Any]]:
+        """The years a question names (which editions) and, when it names one, the works whose
+        title shares a word with it other than a stopword (which work)."""
+        years = {int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", text)}
+        if not years:
+            return years, []
+        words = {fold(w) for w in re.findall(r"\w+", text)} - stopwords()
+        return years, [work for work in self.corpus.manifest.works.values()
+                       if words & ({fold(w) for w in re.findall(r"\w+", work.title)} - stopwords())]
+
     def _edition_not_held(self, text: str) -> Any:
         """The edition a question names (its work and its year) when the corpus has no text of
         it and no held edition of that work is of the same year; ``None`` otherwise."""
-        years, words = _years_and_words(text)
-        if not years:
+        years, works = self._works_named(text)
+        if not works:
             return None
         manifest = self.corpus.manifest
         # an edition that a held text is about (the letter presenting it) can be asked about
         spoken_of = {d.about for d in manifest.documents.values() if d.has_text and d.about}
-        for work in manifest.works.values():
+        for work in works:
             editions = manifest.editions(work.id)
             held = {d.valid_from.year for d in editions if d.has_text and d.valid_from}
-            title = {fold(w) for w in re.findall(r"\w+", work.title)} - stopwords()
-            if not words & title:
-                continue
             for d in editions:
                 if not d.has_text and d.id not in spoken_of and d.valid_from and d.valid_from.year in years - held:
                     return d
@@ -1169,17 +1167,12 @@ class Answerer:
     def _older_edition_named(self, text: str) -> date | None:
         """The day to read when a question names one older edition held (its work's title words
         and its year: *de circulaire van 2008*), not the most recent one; ``None`` otherwise."""
-        years, words = _years_and_words(text)
-        if not years:
-            return None
-        manifest = self.corpus.manifest
+        years, works = self._works_named(text)
         found = []
-        for work in manifest.works.values():
-            title = {fold(w) for w in re.findall(r"\w+", work.title)} - stopwords()
-            held = [d for d in manifest.editions(work.id) if d.has_text and d.valid_from and d.versions]
-            if not words & title or len(held) < 2:
-                continue
-            found += [d for d in held[:-1] if d.valid_from is not None and d.valid_from.year in years]
+        for work in works:
+            held = [d for d in self.corpus.manifest.editions(work.id) if d.has_text and d.valid_from and d.versions]
+            if len(held) >= 2:
+                found += [d for d in held[:-1] if d.valid_from is not None and d.valid_from.year in years]
         if len(found) != 1:
             return None
         d = found[0]

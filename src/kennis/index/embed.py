@@ -195,12 +195,10 @@ class TorchBf16Embedder(_ModelEmbedder):
         from tokenizers import Tokenizer
         from transformers import AutoModel
 
+        from kennis.index.prepare import max_seq_length
+
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-        self._max_len = int(config.get("max_position_embeddings", 512))
-        st_config = model_dir / "sentence_bert_config.json"
-        if st_config.is_file():
-            self._max_len = min(self._max_len,
-                                int(json.loads(st_config.read_text()).get("max_seq_length") or self._max_len))
+        self._max_len = max_seq_length(model_dir, config)
         self._pad = int(config.get("pad_token_id", 0))
         from transformers.utils import logging as hf_logging
 

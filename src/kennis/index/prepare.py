@@ -469,10 +469,7 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
         _quantise_int8(tmp / "encoder.onnx", tmp / "encoder-int8.onnx")
         np.save(tmp / "embeddings.npy", np.ascontiguousarray(w["embeddings.word_embeddings.weight"], np.float32))
         shutil.copyfile(model_dir / "tokenizer.json", tmp / "tokenizer.json")
-        max_len = int(config.get("max_position_embeddings", 512))
-        st_config = model_dir / "sentence_bert_config.json"
-        if st_config.is_file():
-            max_len = min(max_len, int(json.loads(st_config.read_text()).get("max_seq_length") or max_len))
+        max_len = max_seq_length(model_dir, config)
         from kennis.index.unigram import write_tables
 
         # flat tables for a tokenizer that opens in milliseconds (only if it reproduces this one)
@@ -485,6 +482,16 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
+
+
+def max_seq_length(model_dir: Path, config: dict) -> int:
+    """The longest input a model folder encodes: its positions, or less where its
+    sentence-transformers config says so."""
+    max_len = int(config.get("max_position_embeddings", 512))
+    st_config = model_dir / "sentence_bert_config.json"
+    if st_config.is_file():
+        max_len = min(max_len, int(json.loads(st_config.read_text()).get("max_seq_length") or max_len))
+    return max_len
 
 
 def _swap_dir(new: Path, target: Path) -> None:
