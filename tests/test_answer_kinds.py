@@ -253,3 +253,11 @@ def test_the_quote_of_a_list_item_runs_from_the_lead_in_that_names_the_actor(
     quote = answerer._naming_quote("test/list-item", "b. het aanwijzen van de fietsenrekken.",
                                    ActorRef(wethouder[0], "wethouder"))
     assert quote.startswith(lead_in) and quote.endswith("fietsenrekken.") and quote in text
+
+
+def test_whose_word_is_asked_for_is_no_condition_of_the_answer(kennis: Kennis) -> None:
+    drop = kennis.answerer._without_attribution
+    # the phrase names a document of the corpus (by its title's first word, or the end of it)
+    assert "testcirculaire" not in drop("Wie beslist volgens de testcirculaire over de stalling?")
+    assert "brief" not in drop("Wie beslist volgens de brief van 2020 over de stalling?")
+    assert "wethouder" in drop("Wie beslist volgens de wethouder over de stalling?")

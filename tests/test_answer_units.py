@@ -184,3 +184,17 @@ def test_words_of_one_stem_but_different_words_do_not_link() -> None:
     # the stemmer cuts "overige" and "overheid" to one stem; an inflection keeps most of the word
     assert linker.link("de overige burgemeesters") == []
     assert [m.iri for m in linker.link("de regionale eenheden en de overheid")] == ["urn:x:eh", "urn:x:ov"]
+
+
+def test_the_action_asked_is_the_main_clauses_not_that_of_its_complement() -> None:
+    matcher = ActionMatcher({"voert uit": (), "geeft opdracht tot": (), "besluit over": ("beslist over",)})
+    # what the dat-clause says is done is what the actor sees to, not what the actor does
+    assert matcher.asked_by_question("Wie let erop dat de maatregelen worden uitgevoerd?") == set()
+    assert matcher.asked("Wie let erop dat de maatregelen worden uitgevoerd?") == {"voert uit"}
+    assert matcher.asked_by_question("Wie beslist of er maatregelen worden uitgevoerd?") == {"besluit over"}
+    # "of" between two nouns opens no clause
+    assert matcher.asked_by_question("Voert de politie of de marechaussee het uit?") == {"voert uit"}
+    # a case told in sentences: the clause of one sentence does not hide the question of the next
+    assert matcher.asked_by_question(
+        "Er kwam een tip binnen dat iemand bedreigd wordt. Wie moet daar de opdracht voor geven?"
+    ) == {"geeft opdracht tot"}

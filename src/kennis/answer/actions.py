@@ -25,6 +25,12 @@ AUXILIARIES = frozenset({"is", "wordt", "zijn", "worden", "heeft", "hebben", "ka
 _WORD = re.compile(r"\w+")
 #: "daarover", "waarvoor", "hierop": a particle joined to a pronominal adverb.
 _PRONOMINAL = ("daar", "waar", "hier", "er")
+#: Where a question's complement clause begins (*wie zorgt ervoor dat …*, *wie bepaalt of er …*,
+#: *wie let erop dat …*): what that clause says is done is the object of the question's own verb,
+#: not the action it asks about. *of* joins two nouns as often as it opens a clause, so only
+#: *of er* and *of* after a finite verb (*bepaalt of*, *beslist of*) count.
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_COMPLEMENT = re.compile(r"\b(?:dat|of(?= er\b))\b|(?<=t) of\b(?= (?:de|het|een|hij|zij|ze|die|deze)\b)", re.I)
 
 
 def verb_key(word: str) -> str:
@@ -93,6 +99,19 @@ class ActionMatcher:
         keys = [verb_key(w) for w in words]
         return {label for label, cues in self.cues.items()
                 if any(c.matches(words, keys) or (keywords and c.matches(words, keys, by_noun=True)) for c in cues)}
+
+    def asked_by_question(self, question: str, keywords: bool = False) -> set[str]:
+        """The actions a question asks about, read from its main clause when it has a complement
+        clause; when its own verb is no known action (*wie let erop dat …*), none, since the
+        clause's verbs say what is seen to, not who does it."""
+        if keywords:
+            return self.asked(question, keywords=True)
+        out: set[str] = set()
+        for sentence in _SENTENCE.split(question):  # each sentence of a case has its own clauses
+            m = _COMPLEMENT.search(sentence)
+            out |= self.asked(sentence if m is None or len(_WORD.findall(sentence[:m.start()])) < 2
+                              else sentence[:m.start()])
+        return out
 
     def words_of(self, question: str, labels: Iterable[str]) -> set[str]:
         """The words of ``question`` that say the actions ``labels`` (their verb, particle and

@@ -51,6 +51,9 @@ MAX_QUESTION_CHARS = 2_000
 #: Share of the question's words (by rarity) below which a sentence that answers a question
 #: not asking for an actor does not put its actors forward.
 _NAMES_ACTOR_OVERLAP = 0.3
+#: A case's path step yields to a sentence naming another agent that scores this much better
+#: (its best sentence below this share of the best); set on the development sets.
+_PATH_OUTWEIGHED = 0.7
 #: Longest quote that is widened to the sentence naming its actor.
 _MAX_QUOTE_CHARS = 600
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
@@ -87,6 +90,7 @@ _ON_ADVICE_OF = re.compile(r"\bop (?:advies|verzoek|voorstel|aangeven) van (?:de
 _WHEN_WORDS = r"in \d{4}|op dit moment|momenteel|nu|thans|tegenwoordig|destijds|toen|op dat moment"
 _WHEN = re.compile(r"\d{4}|in|op|dit|dat|moment|momenteel|nu|thans|tegenwoordig|destijds|toen")
 _PERSON_ASKED = re.compile(r"^\s*wie\s+(?:is|was|zijn|waren)\s+(?:er\s+)?(?=(?:.*\b(?:" + _WHEN_WORDS + r")\b))")
+_ATTRIBUTION = re.compile(r"\bvolgens (?:de|het) ([\w-]+)(?: (?:van )?(?:19|20)\d{2})?", re.IGNORECASE)
 _POST_FILLERS = frozenset({"de", "het", "een", "van", "der", "huidige", "toenmalige"})
 
 _EXCEPTION = re.compile(
@@ -269,6 +273,10 @@ class Answerer:
             {m.iri for m in self.linker.link(" ".join((c.object, c.domain, c.condition, c.label)))}
             for c in self.statements
         ]
+        # the words that open the corpus's titles (*circulaire*, *aanwijzing*, *politiewet*): a
+        # question that says whose word it asks for (*volgens de circulaire …*) names no condition
+        self._title_heads = frozenset(fold(t.split()[0]) for d in corpus.manifest.documents.values()
+                                      for t in (d.title, d.short_title) if t and t.split())
         forms = graph.action_forms()
         self.actions = ActionMatcher({c.action: forms.get(c.action, ()) for c in self.statements if c.action})
         self._measures = graph.measures()
@@ -366,6 +374,14 @@ class Answerer:
             # a keyword query that names a task asks who is competent for it
             expectation = replace(expectation, actor=True, keyword=True)
         return Analysis(expectation, tuple(ranked), tuple(candidates), domain)
+
+    def _without_attribution(self, text: str) -> str:
+        """``text`` without the phrase saying whose word is asked for (*volgens de OM-aanwijzing*,
+        *volgens de brief*): the document it names, not a condition of the answer."""
+        def drop(m: re.Match[str]) -> str:
+            head = fold(m.group(1).split("-")[-1])
+            return " " if any(h.endswith(head) for h in self._title_heads) else m.group(0)
+        return _ATTRIBUTION.sub(drop, text)
 
     def _outside_domains(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """The mentions of a domain that the question places its case outside of (*niet in het
@@ -486,7 +502,7 @@ class Answerer:
         by naming a likely agent of the kind asked for; a sentence that a curated statement
         quotes carries that statement's actor and its match.
         """
-        main, excluded = split_exception(text)
+        main, excluded = split_exception(self._without_attribution(text))
         # a domain the case is said not to be in points away from the answer, as an exception does
         outside = set(self.analyzer.terms(" ".join(m.surface for m in self._outside_domains(text, mentions))))
         # of a question about a named actor, what it asks about the actor decides the sentence
@@ -496,7 +512,7 @@ class Answerer:
             return []
         # words of an exception ("afgezien van …", "behalve …") point away from the answer
         negative = (set(self.analyzer.terms(excluded)) | outside) - q_terms
-        asked_actions = self.actions.asked(main, keywords=is_keyword_query(text))
+        asked_actions = self.actions.asked_by_question(main, keywords=is_keyword_query(text))
         idf = self._term_idf()
         q_weight = sum(idf.get(t, self._corpus_idf_default) for t in q_terms) or 1.0
         # the question's words beside the action it asks about: its conditions and context (the
@@ -615,6 +631,14 @@ class Answerer:
         out.sort(key=lambda c: -c.score)
         return out
 
+    def _path_outweighed(self, lead: PathStep, candidates: Sequence[Candidate]) -> bool:
+        """Does a sentence that names another agent answer the case far better than the step of
+        the path (*eindverantwoordelijk voor de uitvoering* is not who executes)?"""
+        if not candidates or lead.actor is None or candidates[0].actors[:1] == (lead.actor,):
+            return False
+        own = max((c.score for c in candidates if lead.actor in c.actors[:1]), default=None)
+        return own is not None and own < _PATH_OUTWEIGHED * candidates[0].score
+
     def _unit_passages(self, h: Hit) -> list[Any]:
         try:
             return [p for p in self.corpus.unit(h.doc, h.ref, version=h.version) if norm_ref(p.ref) == norm_ref(h.ref)] \
@@ -629,12 +653,13 @@ class Answerer:
         candidates = list(candidates)
         path: tuple[PathStep, ...] = ()
         if domain:
-            asked = self.actions.asked(split_exception(question)[0])
+            asked = self.actions.asked_by_question(split_exception(question)[0])
             path = self.situation_path(domain, ranked, selection, asked)
             # who is asked for in a case is the actor of the step of the path the question asks about
             lead = next((p for p in path if p.action in asked and p.source and p.actor), None) \
                 if expectation.actor else None
-            if lead is not None and lead.source is not None and lead.actor is not None:
+            if lead is not None and lead.source is not None and lead.actor is not None \
+                    and not self._path_outweighed(lead, candidates):
                 chosen = next((c for c in candidates if c.statement is not None and c.statement.iri == lead.statement
                                and c.passage == lead.source.passage), None)
                 if chosen is None:
@@ -925,7 +950,7 @@ class Answerer:
             ranks_in.setdefault((doc, version), []).append((ref, rank))
         versions = selection.version_ids
         semantic = self._semantic(text)
-        asked = self.actions.asked(text)
+        asked = self.actions.asked_by_question(text)
         scored = []
         for i, (c, st_terms, quote_terms, st_entities) in enumerate(zip(
             self.statements, self._st_terms, self._st_quote_terms, self._st_entities
