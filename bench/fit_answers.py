@@ -11,7 +11,7 @@ candidate, whose passage is the first source and whose agent is the first actor.
 objective is sources@1 + actor@1. The script prints the figures of the current weights,
 the cross-validated figures of the search (weights fitted on k-1 folds, scored on the
 held-out fold), and the weights fitted on all questions. Only development sets go in:
-the held-out sets of ``bench/questions/holdout-*`` must never be used here.
+the unseen held-out family (``UNSEEN``) must never be used here.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ from kennis.models import ActorRef  # noqa: E402
 from kennis.service import Kennis  # noqa: E402
 
 EVAL = REPO.parent / "shared" / "eval"
+#: The held-out family that no one has looked at yet (``bench/questions/HOLDOUT4.md``); the
+#: families before it became development sets once their misses were read.
+UNSEEN = ("holdout4",)
 DEFAULT_SETS = [EVAL / "dev.jsonl", EVAL / "dev2.jsonl", REPO / "bench" / "questions" / "heldout.jsonl"]
 
 
@@ -109,8 +112,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     sets = [p for p in (args.set or DEFAULT_SETS) if p.is_file()]
-    if any("holdout" in p.name for p in sets):
-        raise SystemExit("the held-out sets are for reporting only, not for fitting")
+    if any(p.name.startswith(UNSEEN) for p in sets):
+        raise SystemExit("the unseen held-out sets are for reporting only, not for fitting")
     score = _eval.scorer()
     k = Kennis(Settings.from_env())
     k.warm_up()
