@@ -27,10 +27,12 @@ _WORD = re.compile(r"\w+")
 _PRONOMINAL = ("daar", "waar", "hier", "er")
 #: Where a question's complement clause begins (*wie zorgt ervoor dat …*, *wie bepaalt of er …*,
 #: *wie let erop dat …*): what that clause says is done is the object of the question's own verb,
-#: not the action it asks about. *of* joins two nouns as often as it opens a clause, so only
+#: not the action it asks about; nor does a clause of time or condition (*wanneer*, *voordat*:
+#: *… wanneer een analyse wordt opgesteld*). *of* joins two nouns as often as it opens a clause, so only
 #: *of er* and *of* after a finite verb (*bepaalt of*, *beslist of*) count.
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
-_COMPLEMENT = re.compile(r"\b(?:dat|of(?= er\b))\b|(?<=t) of\b(?= (?:de|het|een|hij|zij|ze|die|deze)\b)", re.I)
+_COMPLEMENT = re.compile(r"\b(?:dat|of(?= er\b)|wanneer|indien|voordat|nadat|zodra|omdat|terwijl)\b"
+                         r"|(?<=t) of\b(?= (?:de|het|een|hij|zij|ze|die|deze)\b)", re.I)
 
 
 def verb_key(word: str) -> str:
@@ -109,8 +111,14 @@ class ActionMatcher:
         out: set[str] = set()
         for sentence in _SENTENCE.split(question):  # each sentence of a case has its own clauses
             m = _COMPLEMENT.search(sentence)
-            out |= self.asked(sentence if m is None or len(_WORD.findall(sentence[:m.start()])) < 2
-                              else sentence[:m.start()])
+            if m is not None and len(_WORD.findall(sentence[:m.start()])) < 2:
+                # the clause comes first (*Wanneer …, wie beslist dan?*): the main clause follows its comma
+                comma = sentence.find(",", m.end())
+                sentence = sentence[comma + 1:] if comma > 0 else sentence
+                m = _COMPLEMENT.search(sentence)
+                if m is not None and len(_WORD.findall(sentence[:m.start()])) < 2:
+                    m = None
+            out |= self.asked(sentence if m is None else sentence[:m.start()])
         return out
 
     def words_of(self, question: str, labels: Iterable[str]) -> set[str]:
