@@ -230,3 +230,26 @@ def test_sentence_coverage_counts_the_words_of_one_sentence(searcher):
     assert sent.max() > 0
     assert (sent <= passage + 1e-9).all() and (passage <= whole + 1e-9).all()
     assert (sent < whole - 1e-9).any()
+
+
+def test_the_list_of_abbreviations_answers_a_query_for_what_one_stands_for(searcher):
+    asked = searcher.search("afkorting SC", k=5)
+    assert asked.hits and asked.hits[0].doc == "BWBR9000002" and "| SC" in asked.hits[0].text
+    # a query that uses the abbreviation does not ask for the list
+    used = searcher.search("SC toezicht stallingen", k=5)
+    assert used.hits and "| SC" not in used.hits[0].text
+
+
+
+def test_a_document_the_query_names_weighs_more(searcher, monkeypatch):
+    import kennis.index.search as search_module
+
+    query = "wie is de stallingscoördinator volgens de Testwet"
+    named = {h.id: (h.doc, h.score) for h in searcher.search(query, k=20).hits}
+    monkeypatch.setattr(search_module, "_NAMED_WEIGHT", 1.0)
+    plain = {h.id: (h.doc, h.score) for h in searcher.search(query, k=20).hits}
+    law = [i for i, (doc, _) in plain.items() if doc == "BWBR9000003"]
+    assert law and all(named[i][1] == pytest.approx(1.5 * plain[i][1], rel=1e-4) for i in law)
+    assert all(named[i][1] == pytest.approx(plain[i][1]) for i in plain if i in named and i not in law)
+    # a document is named by its label without the year
+    assert searcher._doc_names["BWBR9000003"] == "testwet"

@@ -48,6 +48,12 @@ _SAME_NAME_WEIGHT = 0.3
 _ACROSS_TIME_WEIGHT = 0.3
 #: Factor on the fused score of glossary units (the list of abbreviations).
 _GLOSSARY_WEIGHT = 0.5
+#: Factor on the fused score of the units of a document the query names by its label
+#: (*in welk artikel van de Wiv 2002*, *volgens de Politiewet*): the user says where to look.
+_NAMED_WEIGHT = 1.5
+#: A query that asks what an abbreviation stands for (*afkorting CCB*, *waar staat CIE voor*):
+#: then the list of abbreviations that holds it is the answer, not a unit to demote.
+_ABBREVIATION_ASKED = re.compile(r"\bafkorting\w*|\bstaat\b.*\bvoor\b|\bbetekent\b|\bbetekenis\b")
 #: Words that ask for a legal basis: the ``law`` signal (units of laws) only counts then.
 _LEGAL_CUE = re.compile(r"\b(artikel\w*|wet\w*|grondslag\w*|bepaling\w*|wettelijk\w*)\b")
 
@@ -158,6 +164,13 @@ class Searcher:
         names_path = index_dir / "names.json"
         self.names = Names(json.loads(names_path.read_text(encoding="utf-8")) if names_path.is_file() else [],
                            lower_case_short=self.abbreviations.lower_case_short)
+        # each document's label without its year (*Politiewet*, *Wiv*), folded, to see a query name it
+        self._doc_names = {r["doc"]: n for r in self.rows
+                           if len(n := re.sub(r"\s*\(?\b(?:19|20)\d{2}\)?\s*$", "", fold(r["doc_title"])).strip()) >= 3}
+        # a name inside another's (*circulaire bewaken en beveiligen* in the letter's) points nowhere
+        self._doc_names = {d: n for d, n in self._doc_names.items()
+                           if not any(n in m and n != m for m in self._doc_names.values())}
+        self._unit_doc = np.array([u["doc"] for u in self.units], dtype=object)
         self._is_law = np.array([r_kind == "wet" for r_kind in (self.rows[u["rows"][0]]["kind"] for u in self.units)],
                                 dtype=np.float64)
         self._embedder = embedder
@@ -478,8 +491,17 @@ class Searcher:
         weights = self._weights(is_keyword_query(" ".join(query.split())[:_ANALYSED_CHARS]), opts.mode)
         q, units, feats, details = self.features(query, opts, frozenset(f for f, w in zip(FEATURES, weights) if w))
         score = feats @ weights
-        # A list of abbreviations names everything and governs nothing.
-        score = np.where(self._glossary[units], score * _GLOSSARY_WEIGHT, score)
+        folded = fold(" ".join(query.split())[:_ANALYSED_CHARS])
+        if _ABBREVIATION_ASKED.search(folded) and any(
+                re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", query) for a in self.abbreviations.entries):
+            # the list that spells out the abbreviation asked for answers the query
+            score = np.where(self._glossary[units], score / _GLOSSARY_WEIGHT, score)
+        else:
+            # A list of abbreviations names everything and governs nothing.
+            score = np.where(self._glossary[units], score * _GLOSSARY_WEIGHT, score)
+        named = [d for d, n in self._doc_names.items() if re.search(r"\b" + re.escape(n) + r"\b", folded)]
+        if named:
+            score = np.where(np.isin(self._unit_doc[units], named), score * _NAMED_WEIGHT, score)
         keep = score > 0
         units, score = units[keep], score[keep]
         order = np.lexsort((units, -score))[: opts.k]
