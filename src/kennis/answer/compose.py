@@ -91,7 +91,10 @@ _WHEN_WORDS = r"in \d{4}|op dit moment|momenteel|nu|thans|tegenwoordig|destijds|
 _WHEN = re.compile(r"\d{4}|in|op|dit|dat|moment|momenteel|nu|thans|tegenwoordig|destijds|toen")
 _PERSON_ASKED = re.compile(r"^\s*wie\s+(?:is|was|zijn|waren)\s+(?:er\s+)?(?=(?:.*\b(?:" + _WHEN_WORDS + r")\b))")
 _ATTRIBUTION = re.compile(r"\bvolgens (?:de|het) ([\w-]+)(?: (?:van )?(?:19|20)\d{2})?", re.IGNORECASE)
-_POST_FILLERS = frozenset({"de", "het", "een", "van", "der", "huidige", "toenmalige"})
+_POST_FILLERS = frozenset({"de", "het", "een", "van", "der", "huidige", "toenmalige", "in", "bij"})
+#: Where a post is held (*de hoofdofficier van het arrondissement Rotterdam*): the post still
+#: names one person the texts do not name.
+_POST_PLACES = frozenset({"arrondissement", "gemeente", "regio", "provincie", "parket", "stad", "eenheid"})
 
 _EXCEPTION = re.compile(
     r"\b(?:afgezien van|behalve|met uitzondering van|uitgezonderd|anders dan|los van|exclusief|naast)\b([^.?!;]*)",
@@ -1215,7 +1218,9 @@ class Answerer:
         words = [w for w in re.finditer(r"\w+", folded[m.end():])]
         rest = [w.group() for w in words
                 if not any(a <= m.end() + w.start() < b for a, b in spans) and not _WHEN.fullmatch(w.group())]
-        return bool(spans) and all(w in _POST_FILLERS or self.expecter.is_kind_noun(w) for w in rest)
+        names = {fold(w) for w in re.findall(r"\b[A-Z][a-zà-ÿ]+\b", text[m.end():])}  # places, as written
+        return bool(spans) and all(w in _POST_FILLERS or w in _POST_PLACES or w in names
+                                   or self.expecter.is_kind_noun(w) for w in rest)
 
     def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
                    extra: str = "") -> Answer:
