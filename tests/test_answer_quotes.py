@@ -16,6 +16,7 @@ import dataclasses
 import pytest
 
 from answer_fixtures import build_kennis
+from kennis.answer.compose import CANDIDATE_FEATURES
 from kennis.answer.kinds import classify
 from kennis.models import Answer
 from kennis.service import Kennis
@@ -214,7 +215,8 @@ def test_of_two_sentences_naming_the_action_the_one_with_the_questions_condition
     own = by_quote["In het rijksdeel stelt de opzichter het toezichtsniveau van een stalling vast."]
     other = by_quote["In het gemeentelijk domein stelt de portier het toezichtsniveau van een stalling vast."]
     # the last feature weighs only the words beside the action (stelt … vast): the condition decides
-    assert own.features[-1] > other.features[-1] > 0.0
+    i = CANDIDATE_FEATURES.index("conditions")
+    assert own.features[i] > other.features[i] > 0.0
     assert found.candidates[0].quote == own.quote
 
 
@@ -234,3 +236,17 @@ def test_a_sentence_that_shares_little_with_a_question_puts_no_actor_forward(ken
                                 found.ranked, mentions, result, selection, ())
     assert answer.answered and answer.sources[0].quote == best.quote
     assert bool(answer.actors) is named
+
+
+def test_a_sentence_naming_the_other_actors_of_the_question_scores_on_them(kennis: Kennis) -> None:
+    question = "Wie meldt aan de beheerder dat de stalling vol is?"
+    a = kennis.answerer
+    found = a.analyse(question, classify(question), a.linker.link(question), a.search(question, a.k, None),
+                      kennis.corpus.select(None))
+    i = CANDIDATE_FEATURES.index("counterparts")
+    by_quote = {c.quote: c.features[i] for c in found.candidates}
+    # the question names the beheerder as the one told: a sentence that names it shares that relation
+    assert by_quote["Als een stalling vol raakt, meldt de wethouder dit aan de beheerder."] == 1.0
+    assert all(v == (1.0 if "beheerder" in q else 0.0) for q, v in by_quote.items())
+    assert 0.0 in by_quote.values()
+    assert found.candidates[0].actors[0].label == "wethouder"

@@ -171,8 +171,11 @@ class Candidate:
 #: Weights of a candidate sentence's features (see :meth:`Answerer.candidates`, in that order).
 #: Set by hand first, then checked by ``bench/fit_answers.py`` (cross-validated on the
 #: development sets; the held-out sets are never used to set them).
+CANDIDATE_FEATURES: tuple[str, ...] = (
+    "overlap", "context", "heading", "search", "relative", "exception", "no_action", "stated", "agent", "no_agent",
+    "about", "first", "other_domain", "search_first", "matched", "own_domain", "conditions", "counterparts")
 CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.2, 0.3, -0.1, 0.25, 0.0, -0.2, 0.2,
-                                         0.15, 0.1, 0.25)
+                                         0.15, 0.1, 0.25, 0.1)
 
 
 @dataclass(frozen=True)
@@ -534,6 +537,9 @@ class Answerer:
         # the actors an exception names, and those they consist of, are not what is asked for
         excepted = {m.iri for m in self.linker.link(excluded) if m.kind == "actor"} if excluded.strip() else set()
         asked_actors |= excepted | {x for iri in excepted for x in self._members.get(iri, ())}
+        # the actors the question names besides the one it asks about or for (its counterparts)
+        named = {m.iri for m in mentions if m.kind == "actor" and m.iri != expectation.about
+                 and not (noun_span and m.start <= noun_span[0] < m.end)} - excepted
         unit_rank: dict[tuple[str, str, str], int] = {}
         for rank, h in enumerate(result.hits):
             unit_rank.setdefault((h.doc, h.version, norm_ref(h.ref)), rank)
@@ -614,6 +620,9 @@ class Answerer:
                     # the question's conditions beside its action in the sentence (the passage's words
                     # weighed this way moved no figure up: a passage that names the action names them too)
                     self._overlap(conditions, terms, c_weight) if conditions else 0.0,
+                    # the share of the other actors the question names (who is informed, who is
+                    # threatened) that the sentence names too: the same relation, not another one
+                    len(named & {a for a, *_ in self._agents_in(sent)}) / len(named) if named else 0.0,
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
