@@ -24,7 +24,7 @@ EVAL = REPO_ROOT.parent / "shared" / "eval"
 FLOORS = {
     "dev": {"actor@1": 1.0 - 0.03, "sources@1": 0.969 - 0.03, "sources@3": 1.0 - 0.03,
             "actor_in_quotes": 0.957 - 0.03, "verbatim": 1.0},
-    "dev2": {"actor@1": 0.833 - 0.03, "sources@1": 0.812 - 0.03, "sources@3": 0.896 - 0.03,
+    "dev2": {"actor@1": 0.875 - 0.03, "sources@1": 0.833 - 0.03, "sources@3": 0.917 - 0.03,
              "actor_in_quotes": 0.971 - 0.03, "verbatim": 1.0},
 }
 
@@ -70,7 +70,8 @@ def test_unanswerable_questions_get_no_actor(kennis, bench) -> None:
 
 
 #: No actor on the unanswerable sets already looked at (bench/questions), measured minus 0.03.
-NO_ACTOR_FLOORS = {"holdout-unanswerable": 1.0 - 0.03, "unanswerable-dev": 1.0 - 0.03}
+NO_ACTOR_FLOORS = {name: 1.0 - 0.03 for name in ("holdout-unanswerable", "unanswerable-dev", "holdout2-unanswerable",
+                                                  "holdout3-unanswerable")}
 
 
 @pytest.mark.parametrize("name", sorted(NO_ACTOR_FLOORS))

@@ -97,7 +97,7 @@ def test_dated_question_answers_from_the_edition_then(kennis) -> None:
 #: kennis row) minus 0.03: a change of method that loses more than that on either set fails.
 SEARCH_FLOORS = {
     "dev": {"recall@1": 0.938 - 0.03, "recall@5": 1.000 - 0.03, "mrr@10": 0.964 - 0.03},
-    "dev2": {"recall@1": 0.812 - 0.03, "recall@5": 0.896 - 0.03, "mrr@10": 0.848 - 0.03},
+    "dev2": {"recall@1": 0.833 - 0.03, "recall@5": 0.896 - 0.03, "mrr@10": 0.861 - 0.03},
 }
 
 
