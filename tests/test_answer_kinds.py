@@ -172,6 +172,17 @@ def test_a_noun_that_heads_names_asks_for_an_actor_so_named() -> None:
     assert expecter.kind_match("urn:bsb", "instantie") == 1.0
 
 
+def test_the_word_before_the_kind_noun_of_a_compound_is_kept() -> None:
+    entries = [LexEntry("urn:dkdb", "Dienst Koninklijke en Diplomatieke Beveiliging", "actor",
+                        ("Dienst Koninklijke en Diplomatieke Beveiliging",)),
+               LexEntry("urn:dsrt", "Dienst Specialistische Recherchetoepassingen", "actor",
+                        ("Dienst Specialistische Recherchetoepassingen",))]
+    expecter = Expecter(entries, {})
+    got = expecter.expect("Welke recherchedienst had een vertegenwoordiger in het overleg?", [], who=False)
+    assert got.actor and got.noun == "dienst" and got.modifier == "recherche"
+    assert expecter.expect("Welke dienst had een vertegenwoordiger?", [], who=False).modifier == ""
+
+
 @pytest.mark.parametrize(("question", "number"), [
     ("Hoeveel mensen staan op de lijst?", True),
     ("Hoe lang duurt een dreigingsanalyse?", True),

@@ -455,7 +455,8 @@ class Answerer:
                 weight = max(weight, 0.95)  # "met welke directie …" is answered by "… met de directie X"
             kind = self.expecter.kind_match(iri, expectation.noun) if expectation.noun else 0.0
             if kind:
-                weight = min(1.0, weight + 0.3 * kind)
+                weight = min(1.0, weight + 0.3 * kind + (0.3 if expectation.modifier and any(
+                    expectation.modifier in fold(f) for f in (label, *self._alt_labels.get(iri, ()))) else 0.0))
             elif expectation.noun:
                 weight *= 0.6  # not the kind of actor asked for
             if expectation.actor and iri in asked and iri != expectation.about:

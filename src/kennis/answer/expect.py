@@ -55,6 +55,8 @@ class Expectation:
     #: a keyword query: the actor competent for the task it names answers it, read from the
     #: sentences ranked as for any other question (they find the passage; the actor follows it)
     keyword: bool = False
+    #: the word before the kind noun in a compound (*recherche*dienst): names that hold it fit better
+    modifier: str = ""
 
 
 def head_nouns(form: str) -> set[str]:
@@ -147,7 +149,9 @@ class Expecter:
                     break
                 noun = self.is_kind_noun(word)
                 if noun:
-                    return Expectation(actor=True, noun=noun, noun_span=m.span(g), prep=m.group(1) or "")
+                    modifier = word[:-len(noun)] if word.endswith(noun) and len(word) - len(noun) >= 4 else ""
+                    return Expectation(actor=True, noun=noun, noun_span=m.span(g), prep=m.group(1) or "",
+                                       modifier=modifier)
                 if not word.endswith("e"):  # past the adjectives ("welke landelijke officier")
                     break
         subject = next((x.iri for x in mentions if x.kind == "actor" and _WHO_MODAL.search(text[:x.start])), "")
