@@ -273,3 +273,12 @@ def test_whose_word_is_asked_for_is_no_condition_of_the_answer(kennis: Kennis) -
     assert "testcirculaire" not in drop("Wie beslist volgens de testcirculaire over de stalling?")
     assert "brief" not in drop("Wie beslist volgens de brief van 2020 over de stalling?")
     assert "wethouder" in drop("Wie beslist volgens de wethouder over de stalling?")
+
+
+@pytest.mark.parametrize(("question", "actor"), [
+    ("Hij wordt bedreigd. Is er dan toch iemand verantwoordelijk voor zijn veiligheid?", True),
+    ("Moet er iemand bij de politie van weten?", True),
+    ("Is de stalling 's nachts open?", False),
+])
+def test_a_yes_no_question_for_someone_asks_for_an_actor(question: str, actor: bool) -> None:
+    assert Expecter([], {}).expect(question, [], who=False).actor is actor

@@ -36,6 +36,7 @@ _ABOUT_ACTOR = re.compile(
 )
 #: "Met wie …", "aan wie …", "bij wie …": the answer is the actor in that role in the answering sentence.
 _PREP_WHO = re.compile(r"(?:^|[.?!:,]\s*)(met|aan|bij|naar|namens|tot)\s+wie\b")
+_SOMEONE = re.compile(r"\b(?:is|zijn|moet|moeten|kan|kunnen|mag|zal)\s+(?:er\s+)?(?:\w+\s+){0,2}iemand\b")
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
 #: "Wie moet de HOvJ informeren?": after *wie* and a modal verb the actor named is the subject.
 _WHO_MODAL = re.compile(r"(?:^|[.?!:]\s*)wie\s+(?:moet|moeten|kan|kunnen|mag|mogen|zal|zullen|dient|dienen)\s+"
@@ -137,6 +138,8 @@ class Expecter:
     def expect(self, question: str, mentions: Sequence[Mention], who: bool) -> Expectation:
         """What ``question`` expects; ``who`` when its form already asks who (*wie …*)."""
         text = fold_in_place(question)
+        # "is er dan iemand verantwoordelijk …?", "moet er iemand van weten?": asks who, in yes-no form
+        who = who or bool(_SOMEONE.search(text))
         for m in _ABOUT_ACTOR.finditer(text):
             actor = next((x for x in mentions if x.kind == "actor" and x.start >= m.end()
                           and _ABOUT_TAIL.match(text[m.end():x.start])), None)
