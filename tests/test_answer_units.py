@@ -195,6 +195,8 @@ def test_the_action_asked_is_the_main_clauses_not_that_of_its_complement() -> No
     # a clause of time or condition says when, not what is asked; before the main clause too
     assert matcher.asked_by_question("Wie regelt de gegevens wanneer de maatregelen worden uitgevoerd?") == set()
     assert matcher.asked_by_question("Wanneer de maatregelen worden uitgevoerd, wie beslist dan?") == {"besluit over"}
+    # an embedded question says what is looked into, not what the actor does
+    assert matcher.asked_by_question("Wie doet het onderzoek naar wie de maatregelen uitvoert?") == set()
     # "of" between two nouns opens no clause
     assert matcher.asked_by_question("Voert de politie of de marechaussee het uit?") == {"voert uit"}
     # a case told in sentences: the clause of one sentence does not hide the question of the next

@@ -28,11 +28,13 @@ _PRONOMINAL = ("daar", "waar", "hier", "er")
 #: Where a question's complement clause begins (*wie zorgt ervoor dat …*, *wie bepaalt of er …*,
 #: *wie let erop dat …*): what that clause says is done is the object of the question's own verb,
 #: not the action it asks about; nor does a clause of time or condition (*wanneer*, *voordat*:
-#: *… wanneer een analyse wordt opgesteld*). *of* joins two nouns as often as it opens a clause, so only
+#: *… wanneer een analyse wordt opgesteld*) or an embedded question (*het onderzoek naar wie
+#: erachter zit*). *of* joins two nouns as often as it opens a clause, so only
 #: *of er* and *of* after a finite verb (*bepaalt of*, *beslist of*) count.
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 _COMPLEMENT = re.compile(r"\b(?:dat|of(?= er\b)|wanneer|indien|voordat|nadat|zodra|omdat|terwijl)\b"
-                         r"|(?<=t) of\b(?= (?:de|het|een|hij|zij|ze|die|deze)\b)", re.I)
+                         r"|(?<=t) of\b(?= (?:de|het|een|hij|zij|ze|die|deze)\b)"
+                         r"|\b(?:naar|over) (?:wie|wat|waar)\b", re.I)
 
 
 def verb_key(word: str) -> str:
