@@ -152,3 +152,14 @@ def test_search_reads_only_the_texts_in_force(kennis) -> None:
         assert {f"{h.doc}/{h.version}" for h in hits} <= allowed, q["id"]
         if not q.get("date"):
             assert not {h.doc for h in hits} & superseded, q["id"]
+
+
+def test_a_laws_onze_minister_is_the_minister_it_defines(kennis) -> None:
+    answerer = kennis.answerer
+    # the Politiewet 2012 defines one minister; the Wiv 2002 one per service, so none
+    assert answerer._our_minister("BWBR0031788").label == "minister van Justitie en Veiligheid"
+    assert answerer._our_minister("BWBR0013409") is None
+    sentence = "Indien nodig bepaalt Onze Minister in overeenstemming met Onze Minister van Defensie de wijze."
+    found = answerer._agents_in(sentence, "BWBR0031788")
+    assert found[0][1] == "minister van Justitie en Veiligheid" and found[1][1] == "minister van Defensie"
+    assert all(f[1] != "minister van Justitie en Veiligheid" for f in answerer._agents_in(sentence))

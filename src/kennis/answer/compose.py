@@ -90,6 +90,10 @@ _ON_ADVICE_OF = re.compile(r"\bop (?:advies|verzoek|voorstel|aangeven) van (?:de
 _WHEN_WORDS = r"in \d{4}|op dit moment|momenteel|nu|thans|tegenwoordig|destijds|toen|op dat moment"
 _WHEN = re.compile(r"\d{4}|in|op|dit|dat|moment|momenteel|nu|thans|tegenwoordig|destijds|toen")
 _PERSON_ASKED = re.compile(r"^\s*wie\s+(?:is|was|zijn|waren)\s+(?:er\s+)?(?=(?:.*\b(?:" + _WHEN_WORDS + r")\b))")
+#: *Onze Minister* as laws write it, not followed by the ministry (*Onze Minister van Defensie*).
+_OUR_MINISTER = re.compile(r"\bOnze Minister\b(?! van\b| voor\b|-)")
+#: A law's definition of it: *Onze Minister: Onze Minister van Veiligheid en Justitie;*
+_OUR_MINISTER_DEFINED = re.compile(r"\*?Onze Minister:\*?\s*(Onze Minister (?:van|voor) [^;.\n]+)[;.]")
 _ATTRIBUTION = re.compile(r"\bvolgens (?:de|het) ([\w-]+)(?: (?:van )?(?:19|20)\d{2})?", re.IGNORECASE)
 _POST_FILLERS = frozenset({"de", "het", "een", "van", "der", "huidige", "toenmalige", "in", "bij"})
 #: Where a post is held (*de hoofdofficier van het arrondissement Rotterdam*): the post still
@@ -256,7 +260,8 @@ class Answerer:
         self._labels = {e.iri: e.label for e in lexicon}
         self._passage_terms: dict[str, list[tuple[str, set[str]]]] = {}
         self._corpus_idf: dict[str, float] | None = None
-        self._agents_cache: dict[str, list[tuple[str, str, float, str]]] = {}
+        self._agents_cache: dict[tuple[str, str], list[tuple[str, str, float, str]]] = {}
+        self._our_ministers: dict[str, ActorRef | None] = {}
         self._actions_cache: dict[str, set[str]] = {}
         self._concepts_cache: dict[str, set[str]] = {}
         self._advises_cache: dict[tuple[str, str], bool] = {}
@@ -422,20 +427,56 @@ class Answerer:
         idf = self._term_idf()
         return sum(idf.get(t, self._corpus_idf_default) for t in q_terms & terms) / q_weight
 
-    def _agents_in(self, sentence: str) -> list[tuple[str, str, float, str]]:
+    def _agents_in(self, sentence: str, doc: str = "") -> list[tuple[str, str, float, str]]:
         """(IRI, label, role, preposition) of the actors a sentence names, likeliest agent first;
-        the roles do not depend on the question, so each sentence is read once."""
-        found = self._agents_cache.get(sentence)
+        the roles do not depend on the question, so each sentence is read once. In a law that
+        defines *Onze Minister* (``doc``), those words name the minister it defines."""
+        key = (sentence, doc)
+        found = self._agents_cache.get(key)
         if found is None:
-            found = [(a.mention.iri, a.mention.label, a.role, a.prep)
-                     for a in agents(sentence, self.linker.link(sentence))]
-            self._agents_cache[sentence] = found
+            mentions = self.linker.link(sentence)
+            minister = self._our_minister(doc) if doc and "Onze Minister" in sentence else None
+            if minister is not None:
+                spans = [(m.start, m.end) for m in mentions]
+                mentions = sorted([*mentions, *(
+                    Mention(minister.iri, "actor", minister.label, m.group(0), m.start(), m.end())
+                    for m in _OUR_MINISTER.finditer(sentence)
+                    if not any(a <= m.start() < b for a, b in spans))], key=lambda m: m.start)
+            found = [(a.mention.iri, a.mention.label, a.role, a.prep) for a in agents(sentence, mentions)]
+            self._agents_cache[key] = found
         return found
 
+    def _minister_defined_in(self, best: Candidate, actor: ActorRef | None, selection: Selection) -> list[Source]:
+        """The definition of *Onze Minister* in ``best``'s law, as a source, when ``best`` names
+        ``actor`` only by those words; none otherwise."""
+        minister = self._our_minister(best.doc) if actor is not None and _OUR_MINISTER.search(best.quote) else None
+        if minister is None or actor is None or minister.iri != actor.iri or self._names(best.quote, actor):
+            return []
+        for p in self.corpus.passages(selection):
+            m = _OUR_MINISTER_DEFINED.search(p.text) if p.doc == best.doc else None
+            if m is not None:
+                return [Source(p.doc, p.version, p.ref, m.group(1), p.id, p.title)]
+        return []
+
+    def _our_minister(self, doc: str) -> ActorRef | None:
+        """The minister a law means by *Onze Minister*, from its own definition (*Onze Minister:
+        Onze Minister van Veiligheid en Justitie;*); ``None`` when it defines none or several."""
+        if doc not in self._our_ministers:
+            found: set[str] = set()
+            for version in self.corpus.versions.values():
+                if version.doc != doc:
+                    continue
+                for p in version.passages:
+                    for m in _OUR_MINISTER_DEFINED.finditer(p.text):
+                        found |= {x.iri for x in self.linker.link(m.group(1)) if x.kind == "actor"}
+            self._our_ministers[doc] = (ActorRef(next(iter(found)), self._labels.get(next(iter(found)), ""))
+                                        if len(found) == 1 else None)
+        return self._our_ministers[doc]
+
     def _sentence_actors(self, sentence: str, asked: set[str], expectation: Expectation,
-                         curated: ActorRef | None = None) -> list[tuple[ActorRef, float]]:
+                         curated: ActorRef | None = None, doc: str = "") -> list[tuple[ActorRef, float]]:
         """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
-        found = self._agents_in(sentence)
+        found = self._agents_in(sentence, doc)
         if curated is not None:  # a curated statement says who acts in its sentence
             prep = next((f[3] for f in found if f[0] == curated.iri), "")  # its role in the sentence stays
             found = [(curated.iri, curated.label, 1.0, prep)] + [f for f in found if f[0] != curated.iri]
@@ -594,7 +635,7 @@ class Answerer:
                     else not self._advises_in(sent, statement.actor.iri))
                 actors = self._sentence_actors(sent, asked_actors, expectation,
                                                statement.actor if speaks and statement is not None
-                                               else self._lead_in_agent(sents, i))
+                                               else self._lead_in_agent(sents, i), doc=doc)
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
                 features = (
@@ -623,7 +664,7 @@ class Answerer:
                     self._overlap(conditions, terms, c_weight) if conditions else 0.0,
                     # the share of the other actors the question names (who is informed, who is
                     # threatened) that the sentence names too: the same relation, not another one
-                    len(named & {a for a, *_ in self._agents_in(sent)}) / len(named) if named else 0.0,
+                    len(named & {a for a, *_ in self._agents_in(sent, doc)}) / len(named) if named else 0.0,
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
@@ -714,7 +755,9 @@ class Answerer:
             extra = [Source(helper.doc, helper.version, helper.ref,
                             self._naming_quote(helper.passage, helper.quote, actors[0]), helper.passage, helper.title),
                      *extra]
-        sources = self._merge_sources([first], extra + hits[:2] + statement_sources + hits[2:])
+        # a law's "Onze Minister" is the minister its own definition names: that definition is cited next
+        defined = self._minister_defined_in(best, actors[0] if actors else None, selection)
+        sources = self._merge_sources([first, *defined], extra + hits[:2] + statement_sources + hits[2:])
         c = best.statement
         parts = []
         if c is not None and (not actors or c.actor.iri == actors[0].iri):
