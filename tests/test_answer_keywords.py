@@ -24,7 +24,10 @@ TEXT = (
     "De portier meldt elke storing aan de wethouder.\n\n"
     "### 3  \n\n####Storm\n\n"
     "Bij zware storm wordt op advies van de portier besloten tot het sluiten van de stalling. "
-    "De wethouder laat de stalling dan sluiten.\n"
+    "De wethouder laat de stalling dan sluiten.\n\n"
+    "### 4  \n\n####Keuring\n\n"
+    "Over de datum van de jaarlijkse fietskeuring in de stalling beslist de wethouder. "
+    "De portier verzoekt om een fietskeuring.\n"
 )
 
 MANIFEST = """
@@ -55,6 +58,42 @@ id = "advise"
 scheme = "action"
 nl = "adviseert over"
 en = "advises on"
+
+[[concept]]
+id = "decide"
+scheme = "action"
+nl = "besluit over"
+en = "decides on"
+alt = ["beslist over"]
+
+[[concept]]
+id = "request"
+scheme = "action"
+nl = "vraagt aan"
+en = "requests"
+alt = ["verzoekt om"]
+
+[[concept]]
+id = "keuring"
+scheme = "measure"
+nl = "fietskeuring"
+en = "bicycle inspection"
+
+[[competence]]
+id = "wethouder-beslist-keuring"
+actor = "wethouder"
+action = "decide"
+object = "keuring"
+label = "De wethouder beslist over de datum van de fietskeuring"
+src = [["BWBR9300001", "4", "Over de datum van de jaarlijkse fietskeuring in de stalling beslist de wethouder."]]
+
+[[competence]]
+id = "portier-verzoekt-keuring"
+actor = "portier"
+action = "request"
+object = "keuring"
+label = "De portier verzoekt om een fietskeuring"
+src = [["BWBR9300001", "4", "De portier verzoekt om een fietskeuring."]]
 
 [[concept]]
 id = "sluiting"
@@ -100,3 +139,13 @@ def test_the_one_on_whose_advice_is_decided_is_not_who_the_question_asks_for(ken
     answer = kennis.ask("Wie laat bij zware storm de stalling sluiten?")
     assert answer.sources[0].ref == "3"
     assert answer.actors[0].label == "wethouder"
+
+
+def test_a_keyword_query_for_a_task_is_answered_by_who_does_that_task(kennis: Kennis) -> None:
+    # the best sentence says who decides on the inspection's date; the query names the request for it
+    answer = kennis.ask("verzoek datum jaarlijkse fietskeuring stalling")
+    assert answer.sources[0].ref == "4"
+    assert answer.actors[0].label == "portier"
+    assert any("portier" in s.quote for s in answer.sources[:3])
+    # without the task the best sentence's own agent answers
+    assert kennis.ask("datum jaarlijkse fietskeuring stalling").actors[0].label == "wethouder"

@@ -54,6 +54,9 @@ _NAMES_ACTOR_OVERLAP = 0.3
 #: A case's path step yields to a sentence naming another agent that scores this much better
 #: (its best sentence below this share of the best); set on the development sets.
 _PATH_OUTWEIGHED = 0.7
+#: A keyword query's best sentence that does not say the task the query names yields its actor
+#: to a sentence that says it and scores at least this share of it; set on the development sets.
+_TASK_HELPER = 0.75
 #: Longest quote that is widened to the sentence naming its actor.
 _MAX_QUOTE_CHARS = 600
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
@@ -446,7 +449,17 @@ class Answerer:
             self._agents_cache[key] = found
         return found
 
-    def _minister_defined_in(self, best: Candidate, actor: ActorRef | None, selection: Selection) -> list[Source]:
+    def _span(self, pid: str, a: str, b: str) -> str | None:
+        """The text of passage ``pid`` from quote ``a`` to quote ``b`` (verbatim, ``b`` after ``a``),
+        when it is short enough to quote (as a quote widened to its actor may be); ``None`` otherwise."""
+        if not self.corpus.has_passage(pid):
+            return None
+        text = _with_notes(self.corpus.passage(pid))
+        start = text.find(a)
+        end = text.find(b, start) + len(b) if start >= 0 and text.find(b, start) >= 0 else -1
+        return text[start:end] if start >= 0 and end > start and end - start <= 2 * _MAX_QUOTE_CHARS else None
+
+    def _minister_defined_in(self, best: Source, actor: ActorRef | None, selection: Selection) -> list[Source]:
         """The definition of *Onze Minister* in ``best``'s law, as a source, when ``best`` names
         ``actor`` only by those words; none otherwise."""
         minister = self._our_minister(best.doc) if actor is not None and _OUR_MINISTER.search(best.quote) else None
@@ -732,6 +745,14 @@ class Answerer:
         # the agent of the next best sentence that names one answers, and its sentence is quoted too
         helper = next((c for c in candidates[1:5] if c.actors), None) \
             if expectation.keyword and not best.actors else None
+        # … or name someone for another task than the one the query names (*verzoek* when the
+        # sentence says who decides): the agent of the next best sentence that says the task answers
+        no_action = CANDIDATE_FEATURES.index("no_action")
+        if expectation.keyword and best.actors and len(best.features) > no_action and best.features[no_action]:
+            helper = next((c for c in candidates[1:5] if c.actors and not c.features[no_action]
+                           and c.score >= _TASK_HELPER * best.score), None)
+            if helper is not None:
+                pool = [helper.actors[:1], *pool]
         if not expectation.actor and best.features and best.features[0] < _NAMES_ACTOR_OVERLAP:
             # no actor is asked and the sentence shares little with the question: it may be the
             # nearest the texts come, but who acts in it is no answer to give
@@ -752,12 +773,20 @@ class Answerer:
             if f"{s.doc}/{s.version}" in selection.version_ids
         ]
         if helper is not None and actors and helper.actors[0].iri == actors[0].iri:
-            extra = [Source(helper.doc, helper.version, helper.ref,
-                            self._naming_quote(helper.passage, helper.quote, actors[0]), helper.passage, helper.title),
-                     *extra]
+            helper_quote = self._naming_quote(helper.passage, helper.quote, actors[0])
+            joined = self._span(best.passage, first.quote, helper_quote) if helper.passage == best.passage else None
+            if joined is not None:  # one passage cites once: its quote runs on to the sentence naming the actor
+                first = Source(best.doc, best.version, best.ref, joined, best.passage, best.title)
+            else:
+                extra = [Source(helper.doc, helper.version, helper.ref, helper_quote, helper.passage, helper.title),
+                         *extra]
+        sources = self._merge_sources([first], extra + hits[:2] + statement_sources + hits[2:])
         # a law's "Onze Minister" is the minister its own definition names: that definition is cited next
-        defined = self._minister_defined_in(best, actors[0] if actors else None, selection)
-        sources = self._merge_sources([first, *defined], extra + hits[:2] + statement_sources + hits[2:])
+        if actors and not any(self._names(src.quote, actors[0]) for src in sources[:3]):
+            at, defined = next(((i, d) for i, src in enumerate(sources[:3])
+                                for d in self._minister_defined_in(src, actors[0], selection)), (0, None))
+            if defined is not None:
+                sources = self._merge_sources(sources[:at + 1] + [defined], sources[at + 1:])
         c = best.statement
         parts = []
         if c is not None and (not actors or c.actor.iri == actors[0].iri):
