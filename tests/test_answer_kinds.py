@@ -282,3 +282,14 @@ def test_whose_word_is_asked_for_is_no_condition_of_the_answer(kennis: Kennis) -
 ])
 def test_a_yes_no_question_for_someone_asks_for_an_actor(question: str, actor: bool) -> None:
     assert Expecter([], {}).expect(question, [], who=False).actor is actor
+
+
+def test_a_passage_read_without_its_footnotes_first_is_still_read_with_them_later(kennis: Kennis) -> None:
+    from kennis.answer.compose import _with_notes
+
+    a = kennis.answerer
+    p = next(p for v in kennis.corpus.versions.values() for p in v.passages if p.footnotes)
+    plain = [s for s, _ in a._sentence_terms(p.id, p.text)]
+    noted = [s for s, _ in a._sentence_terms(p.id, _with_notes(p))]
+    # the footnote's sentences are there however the passage was read before
+    assert len(noted) > len(plain) and any(p.footnotes[0].text.strip().startswith(s[:20]) for s in noted)

@@ -261,7 +261,7 @@ class Answerer:
         self.linker = EntityLinker(lexicon, common_words=_lowercase_words(corpus))
         self.expecter = Expecter(lexicon, graph.actor_kinds())
         self._labels = {e.iri: e.label for e in lexicon}
-        self._passage_terms: dict[str, list[tuple[str, set[str]]]] = {}
+        self._passage_terms: dict[tuple[str, int], list[tuple[str, set[str]]]] = {}
         self._corpus_idf: dict[str, float] | None = None
         self._agents_cache: dict[tuple[str, str], list[tuple[str, str, float, str]]] = {}
         self._our_ministers: dict[str, ActorRef | None] = {}
@@ -420,10 +420,13 @@ class Answerer:
         return self._corpus_idf
 
     def _sentence_terms(self, pid: str, text: str) -> list[tuple[str, set[str]]]:
-        cached = self._passage_terms.get(pid)
+        # a passage is read with its footnotes as a candidate and without them elsewhere: the
+        # two readings must not share a cache entry, or answers would depend on what was asked before
+        key = (pid, len(text))
+        cached = self._passage_terms.get(key)
         if cached is None:
             cached = [(sent, set(self.analyzer.terms(sent))) for sent in sentences(text)]
-            self._passage_terms[pid] = cached
+            self._passage_terms[key] = cached
         return cached
 
     def _overlap(self, q_terms: set[str], terms: set[str], q_weight: float) -> float:
