@@ -149,3 +149,10 @@ def test_a_keyword_query_for_a_task_is_answered_by_who_does_that_task(kennis: Ke
     assert any("portier" in s.quote for s in answer.sources[:3])
     # without the task the best sentence's own agent answers
     assert kennis.ask("datum jaarlijkse fietskeuring stalling").actors[0].label == "wethouder"
+
+
+def test_on_whose_advice_is_answered_by_the_adviser(kennis: Kennis) -> None:
+    # the same sentence, asked for the one on whose advice it is decided: now the counterpart answers
+    answer = kennis.ask("Op advies van wie wordt bij zware storm besloten de stalling te sluiten?")
+    assert answer.sources[0].ref == "3"
+    assert answer.actors[0].label == "portier"

@@ -203,3 +203,9 @@ def test_the_action_asked_is_the_main_clauses_not_that_of_its_complement() -> No
     assert matcher.asked_by_question(
         "Er kwam een tip binnen dat iemand bedreigd wordt. Wie moet daar de opdracht voor geven?"
     ) == {"geeft opdracht tot"}
+
+
+def test_a_noun_names_the_action_of_its_verb() -> None:
+    matcher = ActionMatcher({"vraagt aan": ("verzoekt om",), "adviseert over": (), "voert uit": ()})
+    assert matcher.said_by("verzoek", {"vraagt aan"}) and matcher.said_by("advies", {"adviseert over"})
+    assert not matcher.said_by("verzoek", {"adviseert over", "voert uit"})

@@ -123,6 +123,13 @@ class ActionMatcher:
             out |= self.asked(sentence if m is None else sentence[:m.start()])
         return out
 
+    def said_by(self, noun: str, labels: Iterable[str]) -> bool:
+        """Does ``noun`` (*verzoek*, *advies*) name one of the actions ``labels`` (*vraagt aan*,
+        whose forms include *verzoekt om*; *adviseert over*)? Compared on the verb's rough stem."""
+        key = verb_key(noun)
+        return any(c.verb and len(c.verb) >= 4 and (key.startswith(c.verb[:4]) and c.verb.startswith(key[:4]))
+                   for label in labels for c in self.cues.get(label, ()))
+
     def words_of(self, question: str, labels: Iterable[str]) -> set[str]:
         """The words of ``question`` that say the actions ``labels`` (their verb, particle and
         content words); what is left of the question are its conditions and its context."""

@@ -88,7 +88,7 @@ _HEDGE = re.compile(r"\b(?:niet|geen|nog geen|voorgesteld|voorstel|aangevraagd|v
 _NOT_IN = re.compile(r"\b(?:niet|geen|buiten)\s+(?:\w+\s+){0,2}$")
 
 #: "… wordt op advies van X besloten": X advises, requests or proposes what another decides.
-_ON_ADVICE_OF = re.compile(r"\bop (?:advies|verzoek|voorstel|aangeven) van (?:de |het )?$")
+_ON_ADVICE_OF = re.compile(r"\bop (advies|verzoek|voorstel|aangeven) van (?:de |het )?$")
 #: "Wie was in 2018 …", "wie is op dit moment …": who holds a post at a time (a person).
 _WHEN_WORDS = r"in \d{4}|op dit moment|momenteel|nu|thans|tegenwoordig|destijds|toen|op dat moment"
 _WHEN = re.compile(r"\d{4}|in|op|dit|dat|moment|momenteel|nu|thans|tegenwoordig|destijds|toen")
@@ -267,7 +267,7 @@ class Answerer:
         self._our_ministers: dict[str, ActorRef | None] = {}
         self._actions_cache: dict[str, set[str]] = {}
         self._concepts_cache: dict[str, set[str]] = {}
-        self._advises_cache: dict[tuple[str, str], bool] = {}
+        self._advises_cache: dict[tuple[str, str], str] = {}
         self._corpus_idf_default = 1.0
         self.statements = graph.competences()
         # which domain the graph places a concept in: the one domain of the statements about it
@@ -490,7 +490,8 @@ class Answerer:
         return self._our_ministers[doc]
 
     def _sentence_actors(self, sentence: str, asked: set[str], expectation: Expectation,
-                         curated: ActorRef | None = None, doc: str = "") -> list[tuple[ActorRef, float]]:
+                         curated: ActorRef | None = None, doc: str = "",
+                         asked_actions: frozenset[str] = frozenset()) -> list[tuple[ActorRef, float]]:
         """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
         found = self._agents_in(sentence, doc)
         if curated is not None:  # a curated statement says who acts in its sentence
@@ -518,6 +519,10 @@ class Answerer:
                 weight *= 0.6  # not the kind of actor asked for
             if expectation.actor and iri in asked and iri != expectation.about:
                 weight *= 0.25  # the actor a question names is rarely its answer
+            on = self._on_word(sentence, iri) if prep == "van" else ""
+            if on and (on == expectation.on or self.actions.said_by(on, asked_actions)):
+                # "op advies van wie …?", or who requests when the sentence says "op verzoek van X"
+                weight = max(weight, 0.95)
             out.append((self._actor(ActorRef(iri, self._labels.get(iri, label))), weight))
         out.sort(key=lambda x: -x[1])
         return out
@@ -536,12 +541,18 @@ class Answerer:
     def _advises_in(self, sentence: str, iri: str) -> bool:
         """Does ``sentence`` name ``iri`` only as the one on whose advice, request or proposal
         something is done (*… wordt op advies van RCCB besloten*)?"""
+        return bool(self._on_word(sentence, iri))
+
+    def _on_word(self, sentence: str, iri: str) -> str:
+        """The noun of *op advies / verzoek / voorstel van* when ``sentence`` names ``iri`` only
+        after it (*advies*, *verzoek*), else ""."""
         key = (sentence, iri)
         if key not in self._advises_cache:
             folded = fold_in_place(sentence)
             found = [m for m in self.linker.link(sentence) if m.iri == iri]
-            self._advises_cache[key] = bool(found) and all(
-                _ON_ADVICE_OF.search(folded[max(0, m.start - 40): m.start]) for m in found)
+            words = {(x.group(1) if x else "") for x in (
+                _ON_ADVICE_OF.search(folded[max(0, m.start - 40): m.start]) for m in found)}
+            self._advises_cache[key] = next(iter(words)) if len(words) == 1 else ""
         return self._advises_cache[key]
 
     def _sentence_concepts(self, sentence: str) -> set[str]:
@@ -651,7 +662,8 @@ class Answerer:
                     else not self._advises_in(sent, statement.actor.iri))
                 actors = self._sentence_actors(sent, asked_actors, expectation,
                                                statement.actor if speaks and statement is not None
-                                               else self._lead_in_agent(sents, i), doc=doc)
+                                               else self._lead_in_agent(sents, i), doc=doc,
+                                               asked_actions=frozenset(asked_actions))
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
                 features = (

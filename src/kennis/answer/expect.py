@@ -36,6 +36,7 @@ _ABOUT_ACTOR = re.compile(
 )
 #: "Met wie …", "aan wie …", "bij wie …": the answer is the actor in that role in the answering sentence.
 _PREP_WHO = re.compile(r"(?:^|[.?!:,]\s*)(met|aan|bij|naar|namens|tot)\s+wie\b")
+_ON_WHOM = re.compile(r"\bop (advies|verzoek|voorstel|aangeven) van wie\b")
 _SOMEONE = re.compile(r"\b(?:is|zijn|moet|moeten|kan|kunnen|mag|zal)\s+(?:er\s+)?(?:\w+\s+){0,2}iemand\b")
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
 #: "Wie moet de HOvJ informeren?": after *wie* and a modal verb the actor named is the subject.
@@ -58,6 +59,8 @@ class Expectation:
     keyword: bool = False
     #: the word before the kind noun in a compound (*recherche*dienst): names that hold it fit better
     modifier: str = ""
+    #: "op *advies* van wie …?": the answer is the one on whose advice (request, proposal) it is done
+    on: str = ""
 
 
 def head_nouns(form: str) -> set[str]:
@@ -157,6 +160,9 @@ class Expecter:
                                        modifier=modifier)
                 if not word.endswith("e"):  # past the adjectives ("welke landelijke officier")
                     break
+        on = _ON_WHOM.search(text)
+        if on is not None:
+            return Expectation(actor=True, on=on.group(1))
         subject = next((x.iri for x in mentions if x.kind == "actor" and _WHO_MODAL.search(text[:x.start])), "")
         prep = _PREP_WHO.search(text) if who else None
         return Expectation(actor=who, subject=subject if who else "", prep=prep.group(1) if prep else "")
