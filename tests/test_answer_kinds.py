@@ -11,7 +11,7 @@ import pytest
 
 from kennis.answer.agents import agents
 from kennis.answer.expect import Expecter, head_nouns
-from kennis.answer.kinds import is_situation
+from kennis.answer.kinds import classify, is_situation
 from kennis.answer.linking import LexEntry, EntityLinker
 from kennis.models import Answer
 from kennis.service import Kennis
@@ -293,3 +293,18 @@ def test_a_passage_read_without_its_footnotes_first_is_still_read_with_them_late
     noted = [s for s, _ in a._sentence_terms(p.id, _with_notes(p))]
     # the footnote's sentences are there however the passage was read before
     assert len(noted) > len(plain) and any(p.footnotes[0].text.strip().startswith(s[:20]) for s in noted)
+
+
+def test_the_document_whose_word_is_asked_for_is_read_and_preferred(kennis: Kennis) -> None:
+    from kennis.answer.compose import CANDIDATE_FEATURES
+
+    a = kennis.answerer
+    assert a._attributed_docs("Wie wijst volgens de Testwet stallingen aan?") == {"BWBR9000003"}
+    assert a._attributed_docs("Wie wijst volgens de wethouder stallingen aan?") == set()
+    question = "Wie kan volgens de Testwet stallingen aanwijzen waarvan toezicht noodzakelijk is?"
+    found = a.analyse(question, classify(question), a.linker.link(question), a.search(question, a.k, None),
+                      kennis.corpus.select(None))
+    i = CANDIDATE_FEATURES.index("attributed")
+    assert found.candidates and all(c.features[i] == (1.0 if c.doc == "BWBR9000003" else 0.0)
+                                    for c in found.candidates)
+    assert kennis.ask(question).sources[0].doc == "BWBR9000003"

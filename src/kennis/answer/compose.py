@@ -9,6 +9,7 @@ match the question. When nothing supports an answer, the answer says so.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -180,9 +181,9 @@ class Candidate:
 #: development sets; the held-out sets are never used to set them).
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "overlap", "context", "heading", "search", "relative", "exception", "no_action", "stated", "agent", "no_agent",
-    "about", "first", "other_domain", "search_first", "matched", "own_domain", "conditions", "counterparts")
+    "about", "first", "other_domain", "search_first", "matched", "own_domain", "conditions", "counterparts", "attributed")
 CANDIDATE_WEIGHTS: tuple[float, ...] = (0.45, 0.15, 0.0, 0.2, 0.0, -0.3, -0.2, 0.2, 0.3, -0.1, 0.25, 0.0, -0.2, 0.2,
-                                         0.15, 0.1, 0.25, 0.1)
+                                         0.15, 0.1, 0.25, 0.1, 1.0)
 
 
 @dataclass(frozen=True)
@@ -289,8 +290,11 @@ class Answerer:
         ]
         # the words that open the corpus's titles (*circulaire*, *aanwijzing*, *politiewet*): a
         # question that says whose word it asks for (*volgens de circulaire …*) names no condition
-        self._title_heads = frozenset(fold(t.split()[0]) for d in corpus.manifest.documents.values()
-                                      for t in (d.title, d.short_title) if t and t.split())
+        self._docs_by_head: dict[str, set[str]] = {}
+        for d in corpus.manifest.documents.values():
+            for t in (d.title, d.short_title):
+                if t and t.split():
+                    self._docs_by_head.setdefault(fold(t.split()[0]), set()).add(d.id)
         forms = graph.action_forms()
         self.actions = ActionMatcher({c.action: forms.get(c.action, ()) for c in self.statements if c.action})
         self._measures = graph.measures()
@@ -349,6 +353,14 @@ class Answerer:
                 selection = self.corpus.select(day)
                 notices = tuple(selection.notices())
         result = self.search(text, self.k, day)
+        attributed = self._attributed_docs(text)
+        if len(attributed) == 1:
+            # "volgens de OM-aanwijzing …": that document's best units are read too
+            own = self.search(text, 3, day, doc=next(iter(attributed)))
+            top = result.hits[:5]
+            added = [h for h in own.hits if h.id not in {x.id for x in top}]
+            result = dataclasses.replace(result, hits=(*top, *added, *(
+                h for h in result.hits[5:] if h.id not in {x.id for x in added})))
         if not result.hits:
             return self._no_answer(question, kind, day, notices)
         if kind is QuestionKind.CHANGE:
@@ -393,9 +405,17 @@ class Answerer:
         """``text`` without the phrase saying whose word is asked for (*volgens de OM-aanwijzing*,
         *volgens de brief*): the document it names, not a condition of the answer."""
         def drop(m: re.Match[str]) -> str:
-            head = fold(m.group(1).split("-")[-1])
-            return " " if any(h.endswith(head) for h in self._title_heads) else m.group(0)
+            return " " if self._attributed_docs(m.group(0)) else m.group(0)
         return _ATTRIBUTION.sub(drop, text)
+
+    def _attributed_docs(self, text: str) -> set[str]:
+        """The documents whose word ``text`` asks for (*volgens de OM-aanwijzing*: the Aanwijzing;
+        *volgens de brief*: the letter), by the first word of their titles (or its end)."""
+        out: set[str] = set()
+        for m in _ATTRIBUTION.finditer(text):
+            head = fold(m.group(1).split("-")[-1])
+            out |= {d for h, docs in self._docs_by_head.items() if h.endswith(head) for d in docs}
+        return out
 
     def _outside_domains(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """The mentions of a domain that the question places its case outside of (*niet in het
@@ -577,6 +597,7 @@ class Answerer:
         by naming a likely agent of the kind asked for; a sentence that a curated statement
         quotes carries that statement's actor and its match.
         """
+        attributed = self._attributed_docs(text)
         main, excluded = split_exception(self._without_attribution(text))
         # a domain the case is said not to be in points away from the answer, as an exception does
         outside = set(self.analyzer.terms(" ".join(m.surface for m in self._outside_domains(text, mentions))))
@@ -693,6 +714,7 @@ class Answerer:
                     # the share of the other actors the question names (who is informed, who is
                     # threatened) that the sentence names too: the same relation, not another one
                     len(named & {a for a, *_ in self._agents_in(sent, doc)}) / len(named) if named else 0.0,
+                    1.0 if doc in attributed else 0.0,  # in the document whose word is asked for
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
