@@ -38,9 +38,9 @@ from kennis.models import ActorRef  # noqa: E402
 from kennis.service import Kennis  # noqa: E402
 
 EVAL = REPO.parent / "shared" / "eval"
-#: The held-out family that no one has looked at yet (``bench/questions/HOLDOUT5.md``); the
+#: The held-out family that no one has looked at yet (``bench/questions/HOLDOUT6.md``); the
 #: families before it became development sets once their misses were read.
-UNSEEN = ("holdout5",)
+UNSEEN = ("holdout6",)
 DEFAULT_SETS = [EVAL / "dev.jsonl", EVAL / "dev2.jsonl", REPO / "bench" / "questions" / "heldout.jsonl"]
 
 
