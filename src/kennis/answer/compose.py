@@ -9,13 +9,12 @@ match the question. When nothing supports an answer, the answer says so.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Protocol, Sequence
 
 from kennis.answer.actions import ActionMatcher
 from kennis.answer.agents import agents
@@ -133,6 +132,15 @@ def split_exception(text: str) -> tuple[str, str]:
     for a, b in reversed(spans):
         text = text[:a] + " " + text[b:]
     return text, excluded
+
+
+def _span(text: str, a: str, b: str, limit: int) -> str | None:
+    """``text`` from where ``a`` starts to where ``b`` (found after it) ends, verbatim, when both
+    are there and the span is at most ``limit`` characters; ``None`` otherwise."""
+    start = text.find(a)
+    stop = text.find(b, start) if start >= 0 else -1
+    end = stop + len(b) if stop >= 0 else -1
+    return text[start:end] if start >= 0 and end > start and end - start <= limit else None
 
 
 def _with_notes(p: Any) -> str:
@@ -358,9 +366,10 @@ class Answerer:
             # "volgens de OM-aanwijzing …": that document's best units are read too
             own = self.search(text, 3, day, doc=next(iter(attributed)))
             top = result.hits[:5]
-            added = [h for h in own.hits if h.id not in {x.id for x in top}]
-            result = dataclasses.replace(result, hits=(*top, *added, *(
-                h for h in result.hits[5:] if h.id not in {x.id for x in added})))
+            seen = {h.id for h in top}
+            added = [h for h in own.hits if h.id not in seen]
+            seen |= {h.id for h in added}
+            result = replace(result, hits=(*top, *added, *(h for h in result.hits[5:] if h.id not in seen)))
         if not result.hits:
             return self._no_answer(question, kind, day, notices)
         if kind is QuestionKind.CHANGE:
@@ -473,14 +482,11 @@ class Answerer:
         return found
 
     def _span(self, pid: str, a: str, b: str) -> str | None:
-        """The text of passage ``pid`` from quote ``a`` to quote ``b`` (verbatim, ``b`` after ``a``),
-        when it is short enough to quote (as a quote widened to its actor may be); ``None`` otherwise."""
+        """The text of passage ``pid`` from quote ``a`` to quote ``b`` (as a quote widened to its
+        actor may be long); ``None`` when either is not found or it is too long."""
         if not self.corpus.has_passage(pid):
             return None
-        text = _with_notes(self.corpus.passage(pid))
-        start = text.find(a)
-        end = text.find(b, start) + len(b) if start >= 0 and text.find(b, start) >= 0 else -1
-        return text[start:end] if start >= 0 and end > start and end - start <= 2 * _MAX_QUOTE_CHARS else None
+        return _span(_with_notes(self.corpus.passage(pid)), a, b, 2 * _MAX_QUOTE_CHARS)
 
     def _minister_defined_in(self, best: Source, actor: ActorRef | None, selection: Selection) -> list[Source]:
         """The definition of *Onze Minister* in ``best``'s law, as a source, when ``best`` names
@@ -511,7 +517,7 @@ class Answerer:
 
     def _sentence_actors(self, sentence: str, asked: set[str], expectation: Expectation,
                          curated: ActorRef | None = None, doc: str = "",
-                         asked_actions: frozenset[str] = frozenset()) -> list[tuple[ActorRef, float]]:
+                         asked_actions: Collection[str] = ()) -> list[tuple[ActorRef, float]]:
         """Actors the sentence names, likeliest agent first, with a weight (0..1) as the answer."""
         found = self._agents_in(sentence, doc)
         if curated is not None:  # a curated statement says who acts in its sentence
@@ -558,14 +564,9 @@ class Answerer:
             return None
         return ActorRef(found[0][0], found[0][1])
 
-    def _advises_in(self, sentence: str, iri: str) -> bool:
-        """Does ``sentence`` name ``iri`` only as the one on whose advice, request or proposal
-        something is done (*… wordt op advies van RCCB besloten*)?"""
-        return bool(self._on_word(sentence, iri))
-
     def _on_word(self, sentence: str, iri: str) -> str:
         """The noun of *op advies / verzoek / voorstel van* when ``sentence`` names ``iri`` only
-        after it (*advies*, *verzoek*), else ""."""
+        after it (*advies*, *verzoek*: *… wordt op advies van RCCB besloten*), else ""."""
         key = (sentence, iri)
         if key not in self._advises_cache:
             folded = fold_in_place(sentence)
@@ -680,11 +681,11 @@ class Answerer:
                     statement.action in asked_actions if asked_actions
                     # no action recognised: the curated actor speaks unless the sentence makes it a
                     # counterpart ("… wordt op advies van RCCB besloten" is not the RCCB deciding)
-                    else not self._advises_in(sent, statement.actor.iri))
+                    else not self._on_word(sent, statement.actor.iri))
                 actors = self._sentence_actors(sent, asked_actors, expectation,
                                                statement.actor if speaks and statement is not None
                                                else self._lead_in_agent(sents, i), doc=doc,
-                                               asked_actions=frozenset(asked_actions))
+                                               asked_actions=asked_actions)
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
                 features = (
@@ -895,19 +896,15 @@ class Answerer:
         for lo, hi in ((i - 1, last), (i, last + 1), (i - 2, last), (i, last + 2), (i - 3, last)):
             if lo < 0 or hi >= len(sents) or not self._names(sents[lo] if lo < i else sents[hi], actor):
                 continue
-            start = text.find(sents[lo])
-            end = text.find(sents[hi], start) + len(sents[hi])
-            if start >= 0 and end > start and end - start <= _MAX_QUOTE_CHARS:
-                return text[start:end]
+            widened = _span(text, sents[lo], sents[hi], _MAX_QUOTE_CHARS)
+            if widened is not None:
+                return widened
         # a list item whose lead-in names the actor (*Aan de KMar … opgedragen: … c. …*): the quote
         # runs from the lead-in, however many items lie between
         lead = next((j for j in range(i - 1, -1, -1) if sents[j].rstrip().endswith(":")), None) \
             if _LIST_ITEM.match(sents[i]) else None
         if lead is not None and self._names(sents[lead], actor):
-            start = text.find(sents[lead])
-            end = text.find(sents[last], start) + len(sents[last])
-            if start >= 0 and end > start and end - start <= 2 * _MAX_QUOTE_CHARS:
-                return text[start:end]
+            return _span(text, sents[lead], sents[last], 2 * _MAX_QUOTE_CHARS) or quote
         return quote
 
     # --- composition: who together form an actor -------------------------------------------

@@ -171,6 +171,10 @@ class Searcher:
         self._doc_names = {d: n for d, n in self._doc_names.items()
                            if not any(n in m and n != m for m in self._doc_names.values())}
         self._unit_doc = np.array([u["doc"] for u in self.units], dtype=object)
+        # any abbreviation of the corpus, as written (one pattern: it is looked for in every query)
+        entries = sorted(self.abbreviations.entries, key=len, reverse=True)
+        self._any_abbreviation = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, entries)) + r")(?!\w)") \
+            if entries else None
         self._is_law = np.array([r_kind == "wet" for r_kind in (self.rows[u["rows"][0]]["kind"] for u in self.units)],
                                 dtype=np.float64)
         self._embedder = embedder
@@ -488,12 +492,13 @@ class Searcher:
         if opts.k < 1 or opts.k > 1000:
             raise InvalidInputError(f"k moet tussen 1 en 1000 liggen, niet {opts.k}")
         _, _, notices = self._allowed(opts)
-        weights = self._weights(is_keyword_query(" ".join(query.split())[:_ANALYSED_CHARS]), opts.mode)
+        head = " ".join(query.split())[:_ANALYSED_CHARS]
+        weights = self._weights(is_keyword_query(head), opts.mode)
         q, units, feats, details = self.features(query, opts, frozenset(f for f, w in zip(FEATURES, weights) if w))
         score = feats @ weights
-        folded = fold(" ".join(query.split())[:_ANALYSED_CHARS])
-        if _ABBREVIATION_ASKED.search(folded) and any(
-                re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", query) for a in self.abbreviations.entries):
+        folded = fold(head)
+        if _ABBREVIATION_ASKED.search(folded) and self._any_abbreviation is not None \
+                and self._any_abbreviation.search(query):
             # the list that spells out the abbreviation asked for answers the query
             score = np.where(self._glossary[units], score / _GLOSSARY_WEIGHT, score)
         else:
