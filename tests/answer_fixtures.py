@@ -27,3 +27,17 @@ def build_kennis(root: Path, texts: dict[str, str], manifest: str, abox: str) ->
     settings = Settings(corpus_dir=corpus, data_dir=root / "data", embedder="stand-in", abox_dir=abox_dir)
     Kennis(settings).build(Progress(quiet=True))
     return Kennis(settings)
+
+
+def document(doc: str, kind: str, title: str, day: str, path: str, n: int, valid_from: str | None = None) -> str:
+    """One ``[[document]]`` of a test manifest with one version (its sha256 the ``n``-th text's)."""
+    since = f'valid_from = "{valid_from}"\n' if valid_from else ""
+    return (f'[[document]]\nid = "{doc}"\nkind = "{kind}"\ntitle = "{title}"\n{since}\n'
+            f'  [[document.version]]\n  date = "{day}"\n  path = "{path}"\n  format = "laws-markdown"\n'
+            f'  sha256 = "{{{n}}}"\n')
+
+
+def actor(ident: str, nl: str, en: str, doc: str, ref: str, kind: str = "Functionary") -> str:
+    """One ``[[actor]]`` of a test ABox, sourced to ``doc`` ``ref``."""
+    return (f'[[actor]]\nid = "{ident}"\ntype = "{kind}"\nnl = "{nl}"\nen = "{en}"\n'
+            f'definition = "Een actor in de testteksten."\nsource = ["{doc}", "{ref}"]\n')

@@ -152,6 +152,9 @@ def test_the_one_at_whose_request_a_law_acts_is_a_counterpart() -> None:
     ("Directie Veiligheid, Crisisbeheersing en Integriteit", {"directie"}),
     ("lokaal bevoegd gezag", {"gezag"}),
     ("HOvJ", set()),
+    # a name in apposition to the kind: "welke portefeuillehouder …?" asks for it
+    ("portefeuillehouder Conflict- en Crisisbeheersing", {"portefeuillehouder"}),
+    ("portefeuillehouder CCB", {"portefeuillehouder"}),
 ])
 def test_head_nouns_name_the_kind_of_actor(name: str, heads: set[str]) -> None:
     assert head_nouns(name) == heads
@@ -223,6 +226,7 @@ def test_an_edition_a_held_letter_presents_can_be_asked_about(kennis: Kennis) ->
     ("Met wie moet de politie voorlopige maatregelen in een spoedzaak afstemmen?", "met"),
     ("Bij wie wordt een verhoogd risicomoment aangemeld?", "bij"),
     ("Wie stemt de maatregelen af met de CBB?", ""),  # "met" not before the asking word
+    ("In wiens naam besluit de CBB over maatregelen?", "namens"),  # answered by "namens de minister"
 ])
 def test_the_preposition_before_wie_is_the_role_of_the_answer(question: str, prep: str) -> None:
     expectation = Expecter(_LEXICON, {}).expect(question, EntityLinker(_LEXICON).link(question), who=True)
@@ -308,3 +312,13 @@ def test_the_document_whose_word_is_asked_for_is_read_and_preferred(kennis: Kenn
     assert found.candidates and all(c.features[i] == (1.0 if c.doc == "BWBR9000003" else 0.0)
                                     for c in found.candidates)
     assert kennis.ask(question).sources[0].doc == "BWBR9000003"
+
+
+@pytest.mark.parametrize(("question", "about"), [
+    ("Kan de CBB ook uit zichzelf iemand voordragen?", "urn:cbb"),
+    ("Ik werk bij een ministerie. Neemt de HOvJ zulke informatie ook mee?", "urn:hovj"),
+    ("Kan een burger een bedreiging melden bij de CBB?", ""),  # the CBB is not the subject
+])
+def test_a_yes_no_question_is_about_the_actor_that_is_its_subject(question: str, about: str) -> None:
+    expectation = Expecter(_LEXICON, {}).expect(question, EntityLinker(_LEXICON).link(question), who=False)
+    assert expectation.about == about and not expectation.actor

@@ -11,7 +11,9 @@ import pytest
 from kennis.cli import main
 from kennis.config import Settings
 from kennis.corpus import Manifest, ingest
+from kennis.corpus.references import ReferenceResolver
 from kennis.errors import ChecksumError, ConfigError, ManifestError, NotFoundError
+from kennis.models import DocumentInfo, VersionInfo
 
 
 def test_checksum_mismatch_names_the_file(fixture_corpus: Path) -> None:
@@ -73,6 +75,26 @@ def test_text_references_resolve_to_corpus_documents(settings: Settings) -> None
     assert ("BWBR9000003", "artikel 3") in {(r.target_doc, r.target_ref) for r in law.references}
     own = corpus.unit("BWBR9000003", "artikel 3a")[0]
     assert all(r.target_ref != "artikel 16" for r in own.references)
+
+
+def _resolver() -> ReferenceResolver:
+    law = DocumentInfo(id="BWBR1", kind="wet", title="Wet op de fietsenstallingen en rijwielbewaarplaatsen 2009",
+                       short_title="Wfr 2009", versions=(VersionInfo("BWBR1", date(2009, 1, 1), "x.md", "laws-markdown", ""),))
+    return ReferenceResolver({"BWBR1": law})
+
+
+def test_an_enumeration_cites_every_article_it_lists() -> None:
+    refs = _resolver().find("*Wfr 2009*: artikelen 1, 3, 4 en 56-59. De taak is ruim.", "circ")
+    assert [r.target_ref for r in refs] == ["artikel 1", "artikel 3", "artikel 4", "artikel 56", "artikel 57",
+                                            "artikel 58", "artikel 59"]
+    # members and sub-items between the numbers; a long name that ends just before the list
+    refs = _resolver().find("*Wet op de fietsenstallingen en rijwielbewaarplaatsen 2009:* artikelen 6, tweede lid, "
+                            "sub e, 6a, 7, tweede lid, sub f, 13 en 62. Op basis van artikel 2 van de Gemeentewet.",
+                            "circ")
+    assert [(r.target_doc, r.target_ref) for r in refs] == [("BWBR1", t) for t in (
+        "artikel 6 lid 2", "artikel 6a", "artikel 7 lid 2", "artikel 13", "artikel 62")]
+    # a single article is no enumeration: "artikel 5, 2012" cites only artikel 5
+    assert [r.target_ref for r in _resolver().find("artikel 5, 2012 en 2013 van de Wfr 2009", "circ")] == ["artikel 5"]
 
 
 def test_unit_includes_members_and_unknown_ref_is_not_found(settings: Settings) -> None:

@@ -370,8 +370,9 @@ class Kennis:
 
         searcher = self.searcher
 
-        def search(text: str, k: int, day: date | None, doc: str | None = None) -> SearchResult:
-            return searcher.search(text, k=k, day=day, doc=doc)
+        def search(text: str, k: int, day: date | None, doc: str | None = None,
+                   kind: str | tuple[str, ...] | None = None) -> SearchResult:
+            return searcher.search(text, k=k, day=day, doc=doc, kind=kind)
 
         vocab = searcher.bm25_units.vocab_dict
         settings = self.settings

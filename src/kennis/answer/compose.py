@@ -30,6 +30,7 @@ from kennis.answer.kinds import (
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.index.search import is_keyword_query
 from kennis.corpus import Corpus, norm_ref, ref_within
+from kennis.corpus.references import LAW_KINDS
 from kennis.format import cite_ref, competence_sentence
 from kennis.text import Analyzer, fold, stopwords
 from kennis import ids
@@ -59,6 +60,8 @@ _PATH_OUTWEIGHED = 0.7
 _TASK_HELPER = 0.75
 #: Longest quote that is widened to the sentence naming its actor.
 _MAX_QUOTE_CHARS = 600
+#: Law articles searched for the one a legal-basis question asks for.
+_LAW_DEPTH = 5
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
 #: does not go on in lower case, unless the dot closes an abbreviation (*o.a.*, *bijv.*, *art.*).
 _SENTENCE_END = re.compile(r";+\s*|[.!?]+(?=\s+[^a-zà-ÿ\s]|\s*$)\s*")
@@ -143,6 +146,11 @@ def _span(text: str, a: str, b: str, limit: int) -> str | None:
     return text[start:end] if start >= 0 and end > start and end - start <= limit else None
 
 
+def _article(ref: str) -> str:
+    """The article a ref lies in (``artikel 17 lid 1`` → ``artikel 17``); other refs as they are."""
+    return norm_ref(ref).split(" lid ")[0]
+
+
 def _with_notes(p: Any) -> str:
     """A passage's text with its footnotes, which belong to it and often hold the answer."""
     return "\n".join([p.text, *(f.text for f in p.footnotes)]) if p.footnotes else p.text
@@ -164,7 +172,8 @@ class GraphFacts(Protocol):
     def members(self) -> dict[str, tuple[str, ...]]: ...
 
 
-#: ``search(text, k, day, doc=None)``: the hybrid search of the index.
+#: ``search(text, k, day, doc=None, kind=None)``: the hybrid search of the index (``kind``: only
+#: documents of that kind, or of those kinds).
 SearchFn = Callable[..., SearchResult]
 
 
@@ -277,6 +286,7 @@ class Answerer:
         self._actions_cache: dict[str, set[str]] = {}
         self._concepts_cache: dict[str, set[str]] = {}
         self._advises_cache: dict[tuple[str, str], str] = {}
+        self._cited_cache: dict[frozenset[str], frozenset[tuple[str, str]]] = {}
         self._corpus_idf_default = 1.0
         self.statements = graph.competences()
         # which domain the graph places a concept in: the one domain of the statements about it
@@ -803,8 +813,13 @@ class Answerer:
         first = Source(best.doc, best.version, best.ref, quote, best.passage, best.title)
         hits = self._hit_sources(result.hits, question, mentions)
         extra: list[Source] = []
+        law: Source | None = None
+        law_first = False
         if kind is QuestionKind.LEGAL_BASIS:
             extra = self._legal_sources(best.statement, result, selection)
+            law_first = self.corpus.manifest.documents[best.doc].kind in LAW_KINDS
+            if not law_first or (best.doc, _article(best.ref)) not in self._cited_articles(selection):
+                law = self._cited_law(question, selection)
         statement_sources = [
             Source(s.doc, s.version, s.ref, s.quote, s.passage, self._title(s.passage))
             for s in (best.statement.sources if best.statement else ())
@@ -818,7 +833,17 @@ class Answerer:
             else:
                 extra = [Source(helper.doc, helper.version, helper.ref, helper_quote, helper.passage, helper.title),
                          *extra]
-        sources = self._merge_sources([first], extra + hits[:2] + statement_sources + hits[2:])
+        # the article follows the answering sentence (putting it first was tried: the search among
+        # articles picks the right one less often than the sentence is right); the answer names it
+        # as the basis only when the answering passage itself cites it
+        law_cited = law is not None and any(r.target_doc == law.doc and _article(r.target_ref or "") == _article(law.ref)
+                                             for r in self.corpus.passage(best.passage).references)
+        leading = [first] if law is None else [first, law]
+        if law is not None and law_first:
+            # an article that no text in force cites gives way to the best one that is cited
+            leading, first = [law, first], law
+        sources = self._merge_sources(leading,
+                                      extra + hits[:2] + statement_sources + hits[2:])
         # a law's "Onze Minister" is the minister its own definition names: that definition is cited next
         if actors and not any(self._names(src.quote, actors[0]) for src in sources[:3]):
             at, defined = next(((i, d) for i, src in enumerate(sources[:3])
@@ -833,6 +858,8 @@ class Answerer:
                 parts.append("Grondslag: " + "; ".join(c.legal_basis) + ".")
         elif actors and kind is not QuestionKind.LEGAL_BASIS and (expectation.actor or kind is QuestionKind.WHO):
             parts.append(f"{actors[0].label[:1].upper()}{actors[0].label[1:]}.")
+        if law is not None and law_cited and not (c is not None and c.legal_basis):
+            parts.append(f"Grondslag: {self._cite(law)}: “{law.quote}”")
         parts.append(f"Bron: {self._cite(first)}: “{first.quote}”")
         parts.append(self._basis(sources, selection))
         conflict = self._conflict(best, ranked, selection)
@@ -1107,6 +1134,32 @@ class Answerer:
         sims = self._vectors @ self.embed_query(text)
         lo, hi = float(sims.min()), float(sims.max())
         return (sims - lo) / (hi - lo) if hi > lo else sims * 0.0
+
+    def _cited_articles(self, selection: Selection) -> frozenset[tuple[str, str]]:
+        """The law articles (doc, ``artikel N``) that the other texts in ``selection`` cite."""
+        key = selection.version_ids
+        found = self._cited_cache.get(key)
+        if found is None:
+            docs = self.corpus.manifest.documents
+            found = frozenset(
+                (r.target_doc, _article(r.target_ref)) for p in self.corpus.passages(selection)
+                if p.doc in docs and docs[p.doc].kind not in LAW_KINDS
+                for r in p.references if r.target_doc and r.target_ref)
+            self._cited_cache[key] = found
+        return found
+
+    def _cited_law(self, question: str, selection: Selection) -> Source | None:
+        """The law article that best matches ``question`` among those the texts in force cite:
+        a legal basis is an article the circulaire points to, and the words of the question
+        (*bijstand aan de politie*) find which one."""
+        cited = self._cited_articles(selection)
+        laws = self.search(question, _LAW_DEPTH, selection.date, kind=LAW_KINDS)
+        q_terms = set(self.analyzer.terms(question))
+        for h in laws.hits:
+            if (h.doc, _article(h.ref)) in cited:
+                return Source(h.doc, h.version, h.ref, self.best_sentences(h.text, q_terms, key="hit:" + h.id), h.id,
+                              h.title)
+        return None
 
     def _legal_sources(self, c: Competence | None, result: SearchResult, selection: Selection) -> list[Source]:
         """Law articles cited by the best passages (the legal basis itself), as sources."""

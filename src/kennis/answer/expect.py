@@ -34,8 +34,14 @@ _ABOUT_ACTOR = re.compile(
     r"|\bwanneer\s+(?:is|zijn|was|waren|wordt|worden)\s+|\bwaarvoor\s+(?:is|zijn|was|waren)\s+"
     r"|\bwaarover\s+(?:beslist|besluit|adviseert|gaat)\s+"
 )
+#: A yes-no question whose subject is a named actor (*neemt DB3 dat ook mee?*, *kan de CBB …?*):
+#: it is about that actor, though it asks for no actor.
+_YES_NO_ABOUT = re.compile(
+    r"(?:^|[.?!]\s*)(?:kan|kunnen|mag|mogen|moet|moeten|neemt|nemen|heeft|hebben|doet|doen|beslist|besluit"
+    r"|bepaalt|geeft|krijgt|zal|gaat|valt|is|zijn)\s+(?=[^?]*\?)")
 #: "Met wie …", "aan wie …", "bij wie …": the answer is the actor in that role in the answering sentence.
 _PREP_WHO = re.compile(r"(?:^|[.?!:,]\s*)(met|aan|bij|naar|namens|tot)\s+wie\b")
+_IN_WHOSE_NAME = re.compile(r"\bin wiens naam\b|\bnamens wie\b")
 _ON_WHOM = re.compile(r"\bop (advies|verzoek|voorstel|aangeven) van wie\b")
 _SOMEONE = re.compile(r"\b(?:is|zijn|moet|moeten|kan|kunnen|mag|zal)\s+(?:er\s+)?(?:\w+\s+){0,2}iemand\b")
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
@@ -65,8 +71,9 @@ class Expectation:
 
 def head_nouns(form: str) -> set[str]:
     """The head nouns of an actor's name (folded): the word before its first preposition
-    (*landelijk **officier** van justitie*), the first word of a capitalised name
-    (***Directie** Veiligheid …*), and the last part of a compound (*afstemmings**overleg***)."""
+    (*landelijk **officier** van justitie*) or before a name in apposition (***portefeuillehouder**
+    CCB*), the first word of a capitalised name (***Directie** Veiligheid …*), and the last part
+    of a compound (*afstemmings**overleg***)."""
     words = _WORD.findall(form)
     if not words:
         return set()
@@ -76,6 +83,10 @@ def head_nouns(form: str) -> set[str]:
     head: list[str] = []
     for w in words:
         if fold(w) in _PHRASE_END and head:
+            break
+        if len(head) == 1 and w[:1].isupper() and head[0][:1].islower():
+            # a name in apposition (*portefeuillehouder* CCB, *portefeuillehouder* Conflict- en …)
+            out.add(fold(head[-1]))
             break
         head.append(w)
     if head and not is_abbreviation_form(head[-1]):  # abbreviations are names, not kinds
@@ -143,11 +154,12 @@ class Expecter:
         text = fold_in_place(question)
         # "is er dan iemand verantwoordelijk …?", "moet er iemand van weten?": asks who, in yes-no form
         who = who or bool(_SOMEONE.search(text))
-        for m in _ABOUT_ACTOR.finditer(text):
-            actor = next((x for x in mentions if x.kind == "actor" and x.start >= m.end()
-                          and _ABOUT_TAIL.match(text[m.end():x.start])), None)
-            if actor is not None:
-                return Expectation(actor=True, about=actor.iri)
+        for pattern, asks in ((_ABOUT_ACTOR, True), (_YES_NO_ABOUT, who)):
+            for m in pattern.finditer(text):
+                actor = next((x for x in mentions if x.kind == "actor" and x.start >= m.end()
+                              and _ABOUT_TAIL.match(text[m.end():x.start])), None)
+                if actor is not None:
+                    return Expectation(actor=asks, about=actor.iri)
         for m in _WH.finditer(text):
             for g in (2, 3, 4):
                 word = m.group(g)
@@ -165,4 +177,7 @@ class Expecter:
             return Expectation(actor=True, on=on.group(1))
         subject = next((x.iri for x in mentions if x.kind == "actor" and _WHO_MODAL.search(text[:x.start])), "")
         prep = _PREP_WHO.search(text) if who else None
-        return Expectation(actor=who, subject=subject if who else "", prep=prep.group(1) if prep else "")
+        # "in wiens naam besluit de CBB?": the one the sentence says it acts for (*namens de minister*)
+        on_behalf = who and bool(_IN_WHOSE_NAME.search(text))
+        return Expectation(actor=who, subject=subject if who else "",
+                           prep="namens" if on_behalf else prep.group(1) if prep else "")

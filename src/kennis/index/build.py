@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 
 from kennis.config import Settings
+from kennis.corpus.references import LAW_KINDS
 from kennis.index.embed import Embedder, VectorCache, embedder_name, make_passage_embedder, prepare_query_encoder
 from kennis.index.names import name_groups
 from kennis.text import Abbreviations, Analyzer, fold, is_glossary, plain_short_words, vocabulary_of
@@ -243,7 +244,18 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
             "kind": info.kind if info else "", "doc_title": label, "glossary": is_glossary(p.text),
         })
         units.setdefault((p.doc, p.version, unit_ref(p.ref)), []).append(i)
-    unit_list: list[dict[str, Any]] = [{"doc": d, "version": v, "unit": u, "rows": r, "glossary": all(rows[i]["glossary"] for i in r)}
+    # which versions of the other texts (circulaires, the OM Aanwijzing) cite each law unit:
+    # the articles a legal-basis question looks for are among those
+    cited_by: dict[tuple[str, str], set[str]] = {}
+    for p in passages:
+        info = documents.get(p.doc)
+        if info is not None and info.kind in LAW_KINDS:
+            continue
+        for ref in p.references:
+            if ref.target_doc and ref.target_ref:
+                cited_by.setdefault((ref.target_doc, unit_ref(ref.target_ref)), set()).add(f"{p.doc}/{p.version}")
+    unit_list: list[dict[str, Any]] = [{"doc": d, "version": v, "unit": u, "rows": r, "glossary": all(rows[i]["glossary"] for i in r),
+                                        "cited_by": sorted(cited_by.get((d, u), ()))}
                  for (d, v, u), r in units.items()]
     stats.units = len(unit_list)
 

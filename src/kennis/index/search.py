@@ -61,8 +61,8 @@ _LEGAL_CUE = re.compile(r"\b(artikel\w*|wet\w*|grondslag\w*|bepaling\w*|wettelij
 #: BM25 of the whole unit (headings weighted in), of its best passage, of its best
 #: sentence (with the sentence before it), of its headings alone; the idf-weighted share
 #: of the query's terms it contains; the cosine of its best passage (min-max over the
-#: best ``_DEPTH`` units); whether it is a law article when the query asks for a legal
-#: basis; BM25 of the unit for the typed terms alone (no expansions); the idf-weighted
+#: best ``_DEPTH`` units); whether it is a law article that a text in force cites, when the
+#: query asks for a legal basis; BM25 of the unit for the typed terms alone (no expansions); the idf-weighted
 #: share of the query's terms in its best passage and in its best sentence window; and
 #: the reciprocal ranks of the unit under the lexical and the dense signal. Best passage
 #: and best sentence keep a long section that states the answer once from losing to
@@ -116,7 +116,8 @@ class SearchOptions:
     k: int = 10
     day: date | None = None
     doc: str | None = None
-    kind: str | None = None
+    #: a document kind (``wet``), or several (``("wet", "amvb")``): only their units
+    kind: str | tuple[str, ...] | None = None
     mode: Mode = "fused"
 
 
@@ -177,6 +178,11 @@ class Searcher:
             if entries else None
         self._is_law = np.array([r_kind == "wet" for r_kind in (self.rows[u["rows"][0]]["kind"] for u in self.units)],
                                 dtype=np.float64)
+        # the versions of the other texts that cite each law unit (an index built before this
+        # was recorded counts every law unit as cited)
+        self._cited_by: list[frozenset[str]] | None = [frozenset(u["cited_by"]) for u in self.units] \
+            if all("cited_by" in u for u in self.units) else None
+        self._cited: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._embedder = embedder
         self._dense: faiss.Index | None = None
         self._segments: dict[int, tuple] = {}
@@ -257,8 +263,9 @@ class Searcher:
             row_mask &= np.array([r["doc"] == opts.doc for r in self.rows], dtype=bool)
         if opts.kind:
             kinds = {r["doc"]: r["kind"] for r in self.rows}
-            unit_mask &= np.array([kinds.get(u["doc"]) == opts.kind for u in self.units], dtype=bool)
-            row_mask &= np.array([r["kind"] == opts.kind for r in self.rows], dtype=bool)
+            wanted = {opts.kind} if isinstance(opts.kind, str) else set(opts.kind)
+            unit_mask &= np.array([kinds.get(u["doc"]) in wanted for u in self.units], dtype=bool)
+            row_mask &= np.array([r["kind"] in wanted for r in self.rows], dtype=bool)
         if len(self._masks) > 256:
             self._masks.clear()
         result = (unit_mask, row_mask, tuple(notices))
@@ -425,8 +432,22 @@ class Searcher:
                 if want("dense_rank"):
                     feats[:, FEATURES.index("dense_rank")] = _reciprocal_rank(best + 1.0, allowed)
         if lexical and q.legal:
-            feats[:, FEATURES.index("law")] = self._is_law
+            feats[:, FEATURES.index("law")] = self._is_law * self._cited_in(unit_mask)
         return q, allowed, feats[allowed], details
+
+    def _cited_in(self, unit_mask: np.ndarray) -> np.ndarray:
+        """1 for each unit that a text among the allowed units cites, else 0: a legal-basis
+        question is answered by an article the circulaire in force points to."""
+        if self._cited_by is None:
+            return np.ones(len(self.units), dtype=np.float64)
+        cached = self._cited.get(id(unit_mask))
+        if cached is None or cached[0] is not unit_mask:  # the masks are cached: so is this, per mask
+            versions = {v for v, ok in zip(self._unit_version, unit_mask) if ok}
+            cached = (unit_mask, np.array([bool(c & versions) for c in self._cited_by], dtype=np.float64))
+            if len(self._cited) > 64:
+                self._cited.clear()
+            self._cited[id(unit_mask)] = cached
+        return cached[1]
 
     def _unit_bm25_and_coverage(self, q: QueryTerms) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, float]]:
         """BM25 of every unit (as :meth:`_bm25`), the same for the typed terms alone, the

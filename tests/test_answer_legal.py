@@ -1,0 +1,72 @@
+"""Legal-basis questions: the article a circulaire cites is among the first sources.
+
+A law has two articles about assistance (*bijstand*); the circulaire lists only one of them
+in an enumeration of the articles it rests on. The question's words match both; the one
+the circulaire cites is the legal basis, and the answer names it as such only when the
+answering passage itself cites it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from answer_fixtures import actor, build_kennis, document
+from kennis.index.search import FEATURES
+from kennis.service import Kennis
+
+TEXTS = {
+    "bwb/BWBR9200001/2015-01-01.md": (
+        "##Testcirculaire stallingen 2015\n\n### 1  \n\n####Wettelijke grondslag\n\n"
+        "*Testwet stallingen 2012*: artikelen 1, 2 en 5-6. De wethouder vraagt bijstand bij drukte in de stallingen.\n\n"
+        "### 2  \n\n####Taken\n\nDe wethouder houdt toezicht op de stallingen.\n"
+    ),
+    "bwb/BWBR9200002/2012-01-01.md": (
+        "##Testwet stallingen 2012\n\n### Artikel  1  \n\nIn deze wet wordt verstaan onder stalling: een plaats voor fietsen.\n\n"
+        "### Artikel  3  \n\nDe brandweer verleent bijstand aan de stallingen bij drukte op het plein.\n\n"
+        "### Artikel  6  \n\nDe politie verleent bijstand aan de wethouder bij drukte in de stallingen.\n"
+    ),
+}
+
+MANIFEST = "\n".join([
+    document("BWBR9200001", "circulaire", "Testcirculaire stallingen 2015", "2015-01-01",
+             "bwb/BWBR9200001/2015-01-01.md", 0, valid_from="2015-01-01"),
+    document("BWBR9200002", "wet", "Testwet stallingen 2012", "2012-01-01", "bwb/BWBR9200002/2012-01-01.md", 1),
+])
+
+ABOX = '[aliases]\nC = "BWBR9200001"\n\n' + actor("wethouder", "wethouder", "alderman", "BWBR9200001", "2")
+
+
+@pytest.fixture(scope="module")
+def kennis(tmp_path_factory: pytest.TempPathFactory) -> Kennis:
+    return build_kennis(tmp_path_factory.mktemp("legal"), TEXTS, MANIFEST, ABOX)
+
+
+def test_an_enumeration_of_articles_is_read_as_citations(kennis: Kennis) -> None:
+    p = kennis.corpus.unit("BWBR9200001", "1")[0]
+    cited = {r.target_ref for r in p.references if r.target_doc == "BWBR9200002"}
+    assert cited == {"artikel 1", "artikel 2", "artikel 5", "artikel 6"}
+
+
+def test_an_article_no_text_cites_gives_way_to_the_cited_one(kennis: Kennis) -> None:
+    answer = kennis.ask("Op grond van welk artikel wordt bijstand verleend bij drukte in de stallingen?")
+    # article 3 shares the words as well, but no text in force cites it
+    assert (answer.sources[0].doc, answer.sources[0].ref) == ("BWBR9200002", "artikel 6")
+    assert "Bron: Testwet stallingen 2012, artikel 6" in answer.answer
+
+
+def test_the_article_the_answering_passage_cites_follows_it_as_the_basis(kennis: Kennis) -> None:
+    answer = kennis.ask("Op welke wettelijke grondslag vraagt de wethouder bijstand bij drukte?")
+    refs = [(s.doc, s.ref) for s in answer.sources[:2]]
+    assert refs == [("BWBR9200001", "1"), ("BWBR9200002", "artikel 6")]
+    assert "Grondslag: Testwet stallingen 2012, artikel 6" in answer.answer
+
+
+def test_the_search_prefers_cited_articles_for_a_legal_basis(kennis: Kennis) -> None:
+    searcher = kennis.searcher
+    _, units, feats, _ = searcher.features("Welk wetsartikel regelt bijstand bij drukte?")
+    law = {searcher.units[u]["unit"]: f for u, f in zip(units, feats[:, FEATURES.index("law")])
+           if searcher.units[u]["doc"] == "BWBR9200002"}
+    assert law["artikel 6"] == 1.0 and law["artikel 3"] == 0.0
+    # a question that asks for no legal basis does not weigh laws at all
+    _, _, feats, _ = searcher.features("Wie houdt toezicht op de stallingen?")
+    assert not feats[:, FEATURES.index("law")].any()
