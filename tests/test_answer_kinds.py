@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kennis.answer.agents import agents
-from kennis.answer.expect import Expecter, head_nouns
+from kennis.answer.expect import Expectation, Expecter, head_nouns
 from kennis.answer.kinds import classify, is_situation
 from kennis.answer.linking import LexEntry, EntityLinker
 from kennis.models import Answer
@@ -322,3 +322,30 @@ def test_the_document_whose_word_is_asked_for_is_read_and_preferred(kennis: Kenn
 def test_a_yes_no_question_is_about_the_actor_that_is_its_subject(question: str, about: str) -> None:
     expectation = Expecter(_LEXICON, {}).expect(question, EntityLinker(_LEXICON).link(question), who=False)
     assert expectation.about == about and not expectation.actor
+
+
+@pytest.mark.parametrize(("question", "on"), [
+    ("Op wiens advies kan de hoofdofficier de maatregelen afbouwen?", "advies"),
+    ("Op verzoek van wie maakt de dienst een analyse?", "verzoek"),
+])
+def test_on_whose_word_asks_for_that_counterpart(question: str, on: str) -> None:
+    expectation = Expecter(_LEXICON, {}).expect(question, EntityLinker(_LEXICON).link(question), who=True)
+    assert expectation.actor and expectation.on == on
+
+
+def test_a_part_of_an_organisation_and_the_name_of_a_kind_are_actors() -> None:
+    expecter = Expecter(_LEXICON, {"urn:cbb": frozenset({"dienst", "bewindspersoon"})})
+    part = "Met welk deel van het OM stemt de NCTV af?"
+    assert expecter.expect(part, [], who=False) == Expectation(actor=True, prep="met")
+    named = expecter.expect("Hoe heette in 2013 de dienst die de persoonsbeveiliging deed?", [], who=False)
+    assert named.actor and named.noun == "dienst"
+    # an irregular plural of a kind noun
+    assert expecter.expect("Welke twee bewindslieden vragen om een analyse?", [], who=False).noun == "bewindspersoon"
+    assert not expecter.expect("Hoe heet het document over de stallingen?", [], who=False).actor
+
+
+def test_the_one_threatened_is_not_the_agent() -> None:
+    sentence = "Als de bedreigde HOvJ daar woont, kan de CBB het gezag overdragen."
+    found = agents(sentence, EntityLinker(_LEXICON).link(sentence))
+    assert found[0].mention.iri == "urn:cbb"
+    assert next(a for a in found if a.mention.iri == "urn:hovj").role <= 0.3

@@ -11,6 +11,7 @@ the words around each actor mention:
 - a subject at the head of the clause acts *under* the responsibility it names: in *De NCTV
   is onder verantwoordelijkheid van de minister belast met …* the NCTV is the agent;
 - the antecedent of a relative clause acts in it: *… met de X, **die** verantwoordelijk is …*;
+- the one threatened or protected (*de bedreigde burgemeester*) is the case, not the agent;
 - a counterpart is not the agent: *… **met de** beleidsmedewerker afgestemd*, *… **aan de**
   CBB gemeld*, *… **namens de** minister* (the principal, not the one who acts).
 """
@@ -49,6 +50,8 @@ _LEAD_IN = re.compile(
 )
 _RELATIVE = re.compile(r"^\s*(?:\([^)]*\))?\s*,\s*(?:die|dat|welke|wie)\s+(?!\w+\s+(?:door|met|aan)\b)")
 _PREP = re.compile(r"\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|over|in)\s+" + _ART + r"$")
+#: The one threatened or protected (*de **bedreigde** burgemeester*) undergoes what is done.
+_PATIENT = re.compile(r"\b(?:bedreigde|beveiligde|te beveiligen|te beschermen)\s+$")
 _CONJUNCT = re.compile(r"^\s*,?\s*(?:en|of|en/of)\s+" + _ART + r"$")
 _COUNTERPART = re.compile(r"\b(?:met|aan|tot|naar|jegens|namens|tegenover|richting|over|van|voor|bij)\s+" + _ART + r"$")
 
@@ -89,6 +92,8 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
             role = 0.5
         if _RELATIVE.match(text[m.end: m.end + 40]):
             role = max(role, 0.85)  # "… met de X, die verantwoordelijk is voor …": X acts in the clause
+        if _PATIENT.search(before):
+            role = min(role, 0.3)
         prep = _PREP.search(before)
         previous = Agent(m, role, prep.group(1) if prep else "")
         out.append(previous)

@@ -41,8 +41,12 @@ _YES_NO_ABOUT = re.compile(
     r"|bepaalt|geeft|krijgt|zal|gaat|valt|is|zijn)\s+(?=[^?]*\?)")
 #: "Met wie …", "aan wie …", "bij wie …": the answer is the actor in that role in the answering sentence.
 _PREP_WHO = re.compile(r"(?:^|[.?!:,]\s*)(met|aan|bij|naar|namens|tot)\s+wie\b")
+_PART_OF = re.compile(r"(?:\b(met|aan|door|bij|van|onder|voor|tot|naar|in)\s+)?\bwelke?\s+(?:deel|onderdeel|onderdelen"
+                      r"|delen|afdeling|afdelingen)\s+van\b")
+#: "Hoe heette de dienst die …?": the name of an actor of that kind is asked.
+_NAME_ASKED = re.compile(r"\bhoe\s+(?:heet|heette|heten|heetten|noemt men|noemde men)\s+(?:\w+\s+){0,3}?(?:de|het|een)\s+(\w+)")
 _IN_WHOSE_NAME = re.compile(r"\bin wiens naam\b|\bnamens wie\b")
-_ON_WHOM = re.compile(r"\bop (advies|verzoek|voorstel|aangeven) van wie\b")
+_ON_WHOM = re.compile(r"\bop (advies|verzoek|voorstel|aangeven) van wie\b|\bop wiens (advies|verzoek|voorstel|aangeven)\b")
 _SOMEONE = re.compile(r"\b(?:is|zijn|moet|moeten|kan|kunnen|mag|zal)\s+(?:er\s+)?(?:\w+\s+){0,2}iemand\b")
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
 #: "Wie moet de HOvJ informeren?": after *wie* and a modal verb the actor named is the subject.
@@ -124,6 +128,8 @@ class Expecter:
             return word[:-2]
         if word.endswith("s") and word[:-1] in self.nouns:
             return word[:-1]
+        if word.endswith("lieden") and word[:-6] + "persoon" in self.nouns:  # bewindslieden
+            return word[:-6] + "persoon"
         for n in self.nouns:
             if len(n) >= 5 and len(word) > len(n) + 2 and word.endswith(n):
                 return n
@@ -160,6 +166,9 @@ class Expecter:
                               and _ABOUT_TAIL.match(text[m.end():x.start])), None)
                 if actor is not None:
                     return Expectation(actor=asks, about=actor.iri)
+        named = _NAME_ASKED.search(text)
+        if named is not None and self.is_kind_noun(named.group(1)):
+            return Expectation(actor=True, noun=self.is_kind_noun(named.group(1)), noun_span=named.span(1))
         for m in _WH.finditer(text):
             for g in (2, 3, 4):
                 word = m.group(g)
@@ -174,7 +183,11 @@ class Expecter:
                     break
         on = _ON_WHOM.search(text)
         if on is not None:
-            return Expectation(actor=True, on=on.group(1))
+            return Expectation(actor=True, on=on.group(1) or on.group(2))
+        part = _PART_OF.search(text)
+        if part is not None:
+            # "met welk deel van het OM …?": a part of an organisation is an actor too
+            return Expectation(actor=True, prep=part.group(1) or "")
         subject = next((x.iri for x in mentions if x.kind == "actor" and _WHO_MODAL.search(text[:x.start])), "")
         prep = _PREP_WHO.search(text) if who else None
         # "in wiens naam besluit de CBB?": the one the sentence says it acts for (*namens de minister*)
