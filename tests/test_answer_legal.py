@@ -70,3 +70,19 @@ def test_the_search_prefers_cited_articles_for_a_legal_basis(kennis: Kennis) -> 
     # a question that asks for no legal basis does not weigh laws at all
     _, _, feats, _ = searcher.features("Wie houdt toezicht op de stallingen?")
     assert not feats[:, FEATURES.index("law")].any()
+
+
+def test_an_article_no_text_cites_ranks_below_cited_texts_that_match_as_well(kennis: Kennis) -> None:
+    hits = [h.ref for h in kennis.search("bijstand bij drukte").hits]
+    # all three share the words; the uncited article comes after the cited one and the circulaire
+    assert hits.index("artikel 3") > max(hits.index("artikel 6"), hits.index("1"))
+    # … but it is still found, and first where it alone says what is asked
+    assert kennis.search("brandweer plein").hits[0].ref == "artikel 3"
+
+
+def test_a_which_question_about_a_thing_no_text_knows_gets_no_answer(kennis: Kennis) -> None:
+    answer = kennis.ask("Welke videodeurbel verleent bijstand bij drukte in de stallingen op het plein?")
+    assert not answer.answered and not answer.actors
+    assert "videodeurbel" in answer.answer
+    # a compound whose last part the texts know is no unknown thing
+    assert kennis.ask("Welk wetsartikel verleent bijstand bij drukte in de stallingen op het plein?").answered

@@ -206,12 +206,15 @@ def test_search_scores_are_the_weighted_signals(searcher, query):
     signal matrix under the same weights (what bench/fit_search.py fits)."""
     import numpy as np
 
-    from kennis.index.search import FEATURES, is_keyword_query
+    from kennis.index.search import _UNCITED_LAW_WEIGHT, FEATURES, SearchOptions, is_keyword_query
 
     result = searcher.search(query, k=5)
     _, units, feats, _ = searcher.features(query)
     weights = searcher._weights(is_keyword_query(query), "fused")
     full = np.where(searcher._glossary[units], feats @ weights * 0.5, feats @ weights)
+    # law articles that no text in force cites weigh less
+    uncited = (searcher._is_law[units] > 0) & (searcher._cited_in(searcher._allowed(SearchOptions())[0])[units] == 0)
+    full = np.where(uncited, full * _UNCITED_LAW_WEIGHT, full)
     assert [h.score for h in result.hits] == [round(float(v), 6) for v in np.sort(full)[::-1][: len(result.hits)]]
     for name in ("coverage", "passage_coverage", "sentence_coverage"):
         col = feats[:, FEATURES.index(name)]

@@ -50,6 +50,9 @@ _LEAD_IN = re.compile(
 )
 _RELATIVE = re.compile(r"^\s*(?:\([^)]*\))?\s*,\s*(?:die|dat|welke|wie)\s+(?!\w+\s+(?:door|met|aan)\b)")
 _PREP = re.compile(r"\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|over|in)\s+" + _ART + r"$")
+#: The staff of an organisation as the subject (*De functionarissen werkzaam bij DB3 …*): it acts.
+_STAFF_OF = re.compile(r"^\W*(?:de\s+)?(?:\w+\s+)?(?:functionarissen|medewerkers|ambtenaren|leden|mensen)\s+"
+                       r"(?:werkzaam\s+)?(?:bij|van)\s+" + _ART + r"$")
 #: The one threatened or protected (*de **bedreigde** burgemeester*) undergoes what is done.
 _PATIENT = re.compile(r"\b(?:bedreigde|beveiligde|te beveiligen|te beschermen)\s+$")
 _CONJUNCT = re.compile(r"^\s*,?\s*(?:en|of|en/of)\s+" + _ART + r"$")
@@ -82,7 +85,7 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
             role = 1.0
         elif _AGENT_LOCUS.search(before):
             role = 0.95
-        elif m.start == first_start and _LEAD_IN.match(text[: m.start]):
+        elif m.start == first_start and (_LEAD_IN.match(text[: m.start]) or _STAFF_OF.match(text[: m.start])):
             role = 0.9
         elif _FRONTED_VERB.search(before):
             role = 0.8

@@ -114,6 +114,10 @@ _ALSO = re.compile(r"\s(?:ook|eveneens|tevens)\b|,", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*\(?(?:[a-z]|\d{1,2})(?:\.|\)|°)\s")
 #: A sentence that opens by pointing back (*Deze voorlopige maatregelen worden afgestemd met …*)
 #: is about what the sentence before it names, so it is matched with that sentence's words too.
+#: A sentence whose subject is a personal pronoun, before its verb (*Zij toetsen …*, *Hij kan …*).
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:hij|zij|ze)\s+\w+", re.IGNORECASE)
+#: The noun a *welke* question asks for, past a number word (*welke twee …*, *welk type …*).
+_WHICH = re.compile(r"\bwelke?\s+(?:(?:twee|drie|vier|soort|type)\s+)?(\w+)")
 _POINTS_BACK = re.compile(r"^\W*(?:deze|dit|die|dezelfde|hiervoor|hierbij|hiertoe|daarvoor|daarbij|daartoe)\b",
                           re.IGNORECASE)
 
@@ -356,6 +360,9 @@ class Answerer:
         # … and the words the texts do not know do not carry what it is about ("paspoort")
         if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms) or unknown > 0.4 * total):
             return self._no_answer(question, kind, day, notices)
+        unknown_kind = self._asks_for_unknown_kind(text, mentions)
+        if unknown_kind:
+            return self._no_answer(question, kind, day, notices, f"De teksten noemen geen {unknown_kind}.")
         if self._asks_for_person(text, mentions):
             # "wie was in 2018 de NCTV?": the one holding a post then or now, a name no text gives
             return self._no_answer(question, kind, day, notices, "De teksten noemen geen personen bij naam.")
@@ -563,13 +570,18 @@ class Answerer:
         out.sort(key=lambda x: -x[1])
         return out
 
-    def _lead_in_agent(self, sents: Sequence[tuple[str, set[str]]], i: int) -> ActorRef | None:
-        """The agent of the lead-in (*Aan de KMar … zijn opgedragen:*) of a list item (*c. de
-        uitvoering van …*): the item names what is done, the lead-in who does it."""
-        if not _LIST_ITEM.match(sents[i][0]):
+    def _lead_in_agent(self, sents: Sequence[tuple[str, set[str]]], i: int, doc: str = "") -> ActorRef | None:
+        """The agent a sentence takes from the one it continues: the lead-in (*Aan de KMar … zijn
+        opgedragen:*) of a list item (*c. de uitvoering van …*), which names who does what the
+        item names; or, for a sentence whose subject is a pronoun (*Zij toetsen de informatie …*),
+        the agent of the sentence before it (*De functionarissen van DB3 zijn belast met …*)."""
+        if _LIST_ITEM.match(sents[i][0]):
+            lead = next((sent for sent, _ in reversed(sents[:i]) if sent.rstrip().endswith(":")), None)
+            found = self._agents_in(lead) if lead is not None else []
+        elif i and _PRONOUN_SUBJECT.match(sents[i][0]) and not self.linker.link(sents[i][0][:40]):
+            found = [f for f in self._agents_in(sents[i - 1][0], doc) if f[2] >= 0.8]
+        else:
             return None
-        lead = next((sent for sent, _ in reversed(sents[:i]) if sent.rstrip().endswith(":")), None)
-        found = self._agents_in(lead) if lead is not None else []
         if not found:
             return None
         return ActorRef(found[0][0], found[0][1])
@@ -694,7 +706,7 @@ class Answerer:
                     else not self._on_word(sent, statement.actor.iri))
                 actors = self._sentence_actors(sent, asked_actors, expectation,
                                                statement.actor if speaks and statement is not None
-                                               else self._lead_in_agent(sents, i), doc=doc,
+                                               else self._lead_in_agent(sents, i, doc), doc=doc,
                                                asked_actions=asked_actions)
                 lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
@@ -1390,6 +1402,22 @@ class Answerer:
         names = {fold(w) for w in re.findall(r"\b[A-Z][a-zà-ÿ]+\b", text[m.end():])}  # places, as written
         return bool(spans) and all(w in _POST_FILLERS or w in _POST_PLACES or w in names
                                    or self.expecter.is_kind_noun(w) for w in rest)
+
+    def _asks_for_unknown_kind(self, text: str, mentions: Sequence[Mention]) -> str:
+        """The thing a *welke X* question that names nothing the graph knows asks for, when no
+        text knows the word X, nor its last part (*welk wets**artikel***): the texts name no such
+        thing (*welke videodeurbel …*); else ""."""
+        m = _WHICH.search(fold(text))
+        if m is None or mentions or self.expecter.is_kind_noun(m.group(1)):
+            return ""
+        word = m.group(1)
+
+        def known(w: str) -> bool:
+            return any(self.in_vocabulary(t) for t in self.analyzer.terms(w))
+
+        if known(word) or any(known(word[i:]) for i in range(3, len(word) - 4)):
+            return ""
+        return word
 
     def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
                    extra: str = "") -> Answer:

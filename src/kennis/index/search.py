@@ -51,6 +51,9 @@ _GLOSSARY_WEIGHT = 0.5
 #: Factor on the fused score of the units of a document the query names by its label
 #: (*in welk artikel van de Wiv 2002*, *volgens de Politiewet*): the user says where to look.
 _NAMED_WEIGHT = 1.5
+#: Factor on the fused score of law articles that no text in force cites (measured on the
+#: development sets: 0.6 raised recall@1 on eight sets and lowered it on none; 0.4 and 0.2 less).
+_UNCITED_LAW_WEIGHT = 0.6
 #: A query that asks what an abbreviation stands for (*afkorting CCB*, *waar staat CIE voor*):
 #: then the list of abbreviations that holds it is the answer, not a unit to demote.
 _ABBREVIATION_ASKED = re.compile(r"\bafkorting\w*|\bstaat\b.*\bvoor\b|\bbetekent\b|\bbetekenis\b")
@@ -512,7 +515,7 @@ class Searcher:
             )
         if opts.k < 1 or opts.k > 1000:
             raise InvalidInputError(f"k moet tussen 1 en 1000 liggen, niet {opts.k}")
-        _, _, notices = self._allowed(opts)
+        unit_mask, _, notices = self._allowed(opts)
         head = " ".join(query.split())[:_ANALYSED_CHARS]
         weights = self._weights(is_keyword_query(head), opts.mode)
         q, units, feats, details = self.features(query, opts, frozenset(f for f, w in zip(FEATURES, weights) if w))
@@ -528,6 +531,10 @@ class Searcher:
         named = [d for d, n in self._doc_names.items() if re.search(r"\b" + re.escape(n) + r"\b", folded)]
         if named:
             score = np.where(np.isin(self._unit_doc[units], named), score * _NAMED_WEIGHT, score)
+        # an article that no text in force cites is rarely what a question about guarding and
+        # securing is after (the Gemeentewet's taxes, the Wet RO's courts)
+        uncited = (self._is_law[units] > 0) & (self._cited_in(unit_mask)[units] == 0)
+        score = np.where(uncited, score * _UNCITED_LAW_WEIGHT, score)
         keep = score > 0
         units, score = units[keep], score[keep]
         order = np.lexsort((units, -score))[: opts.k]
