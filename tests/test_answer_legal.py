@@ -18,7 +18,7 @@ TEXTS = {
     "bwb/BWBR9200001/2015-01-01.md": (
         "##Testcirculaire stallingen 2015\n\n### 1  \n\n####Wettelijke grondslag\n\n"
         "*Testwet stallingen 2012*: artikelen 1, 2 en 5-6. De wethouder vraagt bijstand bij drukte in de stallingen.\n\n"
-        "### 2  \n\n####Taken\n\nDe wethouder houdt toezicht op de stallingen.\n"
+        "### 2  \n\n####Taken\n\nDe wethouder houdt toezicht op de stallingen, twee keer per week.\n"
     ),
     "bwb/BWBR9200002/2012-01-01.md": (
         "##Testwet stallingen 2012\n\n### Artikel  1  \n\nIn deze wet wordt verstaan onder stalling: een plaats voor fietsen.\n\n"
@@ -86,3 +86,10 @@ def test_a_which_question_about_a_thing_no_text_knows_gets_no_answer(kennis: Ken
     assert "videodeurbel" in answer.answer
     # a compound whose last part the texts know is no unknown thing
     assert kennis.ask("Welk wetsartikel verleent bijstand bij drukte in de stallingen op het plein?").answered
+
+
+def test_an_amount_asked_is_answered_without_an_actor(kennis: Kennis) -> None:
+    answer = kennis.ask("Hoe vaak houdt de wethouder toezicht op de stallingen?")
+    assert answer.answered and "twee keer per week" in answer.sources[0].quote
+    # the answer is an amount: the wethouder acts in the sentence, but who acts is not what is asked
+    assert not answer.actors

@@ -817,6 +817,9 @@ class Answerer:
             # no actor is asked and the sentence shares little with the question: it may be the
             # nearest the texts come, but who acts in it is no answer to give
             pool = []
+        if asks_for_number(question):
+            # how many, how long, how much: the answer is an amount, not who acts
+            pool, actors = [], []
         for group in pool:
             for a in group:
                 if a.iri not in {x.iri for x in actors} and len(actors) < 3:
