@@ -93,3 +93,12 @@ def test_an_amount_asked_is_answered_without_an_actor(kennis: Kennis) -> None:
     assert answer.answered and "twee keer per week" in answer.sources[0].quote
     # the answer is an amount: the wethouder acts in the sentence, but who acts is not what is asked
     assert not answer.actors
+
+
+def test_a_case_told_in_everyday_words_is_answered_and_one_outside_the_texts_is_not(kennis: Kennis) -> None:
+    answer = kennis.ask("Ik ben net begonnen en mijn buurvrouw belt boos over de drukte op het plein bij de "
+                        "stallingen. Wie verleent daar dan bijstand bij drukte?")
+    assert answer.answered and answer.sources[0].ref in ("artikel 3", "artikel 6")
+    answer = kennis.ask("Ik ben net begonnen bij de bakker en mijn buurvrouw belt boos over het brood. Hoe lang "
+                        "moet het deeg rijzen voordat het de oven in gaat?")
+    assert not answer.answered and not answer.actors

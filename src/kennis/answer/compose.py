@@ -60,6 +60,10 @@ _PATH_OUTWEIGHED = 0.7
 _TASK_HELPER = 0.75
 #: Longest quote that is widened to the sentence naming its actor.
 _MAX_QUOTE_CHARS = 600
+#: A described case is in the domain when this many of its words occur in the texts and the
+#: others carry at most this share of its weight (everyday words: *vrouw*, *belt*, *gedoe*).
+_CASE_KNOWN_WORDS = 4
+_CASE_UNKNOWN_SHARE = 0.7
 #: Law articles searched for the one a legal-basis question asks for.
 _LAW_DEPTH = 5
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
@@ -357,8 +361,11 @@ class Answerer:
         topic = [t for t in self.analyzer.terms(without_asking_words(text)) if not t.replace(".", "").isdigit()]
         unknown = sum(idf.get(t, self._corpus_idf_default) for t in topic if not self.in_vocabulary(t))
         total = sum(idf.get(t, self._corpus_idf_default) for t in topic) or 1.0
-        # … and the words the texts do not know do not carry what it is about ("paspoort")
-        if not mentions and (len(known) < 2 or len(known) < 0.5 * len(terms) or unknown > 0.4 * total):
+        # … and the words the texts do not know do not carry what it is about ("paspoort"); a case
+        # told in everyday words (*een vrouw belt dat haar ex …*) needs only enough words the texts know
+        if not mentions and (
+                (len(known) < _CASE_KNOWN_WORDS or unknown > _CASE_UNKNOWN_SHARE * total) if is_situation(text)
+                else (len(known) < 2 or len(known) < 0.5 * len(terms) or unknown > 0.4 * total)):
             return self._no_answer(question, kind, day, notices)
         unknown_kind = self._asks_for_unknown_kind(text, mentions)
         if unknown_kind:
