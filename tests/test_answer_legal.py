@@ -102,3 +102,9 @@ def test_a_case_told_in_everyday_words_is_answered_and_one_outside_the_texts_is_
     answer = kennis.ask("Ik ben net begonnen bij de bakker en mijn buurvrouw belt boos over het brood. Hoe lang "
                         "moet het deeg rijzen voordat het de oven in gaat?")
     assert not answer.answered and not answer.actors
+
+
+def test_a_compound_the_texts_do_not_write_is_known_by_its_parts(kennis: Kennis) -> None:
+    # neither text writes "brandweerbijstand", both write "brandweer" and "bijstand"
+    answer = kennis.ask("drukte brandweerbijstand")
+    assert answer.answered and answer.sources[0].doc == "BWBR9200002"

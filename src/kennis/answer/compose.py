@@ -64,6 +64,8 @@ _MAX_QUOTE_CHARS = 600
 #: others carry at most this share of its weight (everyday words: *vrouw*, *belt*, *gedoe*).
 _CASE_KNOWN_WORDS = 4
 _CASE_UNKNOWN_SHARE = 0.7
+#: The shortest part of a compound that counts as a word the texts know.
+_PART_CHARS = 5
 #: Law articles searched for the one a legal-basis question asks for.
 _LAW_DEPTH = 5
 #: A sentence ends at ``;`` (list items), or at ``.``, ``!`` or ``?`` before a space and a word that
@@ -354,12 +356,12 @@ class Answerer:
         mentions = self.linker.link(text)
         # numbers (years, articles) say nothing about whether a question is about the domain
         terms = [t for t in self.analyzer.terms(text) if not t.replace(".", "").isdigit()]
-        known = [t for t in terms if self.in_vocabulary(t)]
+        known = [t for t in terms if self._in_texts(t)]
         # in the domain: something it knows is named, or at least half of the content
         # words (and two or more) occur in the texts
         idf = self._term_idf()
         topic = [t for t in self.analyzer.terms(without_asking_words(text)) if not t.replace(".", "").isdigit()]
-        unknown = sum(idf.get(t, self._corpus_idf_default) for t in topic if not self.in_vocabulary(t))
+        unknown = sum(idf.get(t, self._corpus_idf_default) for t in topic if not self._in_texts(t))
         total = sum(idf.get(t, self._corpus_idf_default) for t in topic) or 1.0
         # … and the words the texts do not know do not carry what it is about ("paspoort"); a case
         # told in everyday words (*een vrouw belt dat haar ex …*) needs only enough words the texts know
@@ -1413,6 +1415,14 @@ class Answerer:
         return bool(spans) and all(w in _POST_FILLERS or w in _POST_PLACES or w in names
                                    or self.expecter.is_kind_noun(w) for w in rest)
 
+    def _in_texts(self, term: str) -> bool:
+        """Do the texts know ``term`` (an analysed word), or a part of it as a word of its own? A
+        compound they write apart (*risicomanagement*: "risico management") or do not use (*wets**artikel***)
+        is known by its parts."""
+        n = len(term)
+        return self.in_vocabulary(term) or any(
+            self.in_vocabulary(term[i:]) or self.in_vocabulary(term[:n - i]) for i in range(3, n - _PART_CHARS + 1))
+
     def _asks_for_unknown_kind(self, text: str, mentions: Sequence[Mention]) -> str:
         """The thing a *welke X* question that names nothing the graph knows asks for, when no
         text knows the word X, nor its last part (*welk wets**artikel***): the texts name no such
@@ -1421,13 +1431,7 @@ class Answerer:
         if m is None or mentions or self.expecter.is_kind_noun(m.group(1)):
             return ""
         word = m.group(1)
-
-        def known(w: str) -> bool:
-            return any(self.in_vocabulary(t) for t in self.analyzer.terms(w))
-
-        if known(word) or any(known(word[i:]) for i in range(3, len(word) - 4)):
-            return ""
-        return word
+        return "" if any(self._in_texts(t) for t in self.analyzer.terms(word)) else word
 
     def _no_answer(self, question: str, kind: QuestionKind, day: date | None, notices: tuple[str, ...],
                    extra: str = "") -> Answer:
