@@ -209,3 +209,13 @@ def test_a_noun_names_the_action_of_its_verb() -> None:
     matcher = ActionMatcher({"vraagt aan": ("verzoekt om",), "adviseert over": (), "voert uit": ()})
     assert matcher.said_by("verzoek", {"vraagt aan"}) and matcher.said_by("advies", {"adviseert over"})
     assert not matcher.said_by("verzoek", {"adviseert over", "voert uit"})
+
+
+def test_a_span_runs_between_two_sentences_in_either_order() -> None:
+    from kennis.answer.compose import _span
+
+    text = "De CBB besluit. Dat gebeurt snel. Het besluit is schriftelijk."
+    assert _span(text, "Het besluit is schriftelijk.", "De CBB besluit.", 100) == text
+    assert _span(text, "De CBB besluit.", "Dat gebeurt snel.", 100) == "De CBB besluit. Dat gebeurt snel."
+    assert _span(text, "De CBB besluit.", "Het besluit is schriftelijk.", 20) is None
+    assert _span(text, "De NCTV besluit.", "Dat gebeurt snel.", 100) is None

@@ -148,12 +148,14 @@ def split_exception(text: str) -> tuple[str, str]:
 
 
 def _span(text: str, a: str, b: str, limit: int) -> str | None:
-    """``text`` from where ``a`` starts to where ``b`` (found after it) ends, verbatim, when both
-    are there and the span is at most ``limit`` characters; ``None`` otherwise."""
-    start = text.find(a)
-    stop = text.find(b, start) if start >= 0 else -1
-    end = stop + len(b) if stop >= 0 else -1
-    return text[start:end] if start >= 0 and end > start and end - start <= limit else None
+    """``text`` from the first of ``a`` and ``b`` to the end of the other (the sentence naming the
+    actor may come before the one that answers), verbatim, when both are there and the span is
+    at most ``limit`` characters; ``None`` otherwise."""
+    i, j = text.find(a), text.find(b)
+    if i < 0 or j < 0:
+        return None
+    start, end = min(i, j), max(i + len(a), j + len(b))
+    return text[start:end] if end - start <= limit else None
 
 
 def _article(ref: str) -> str:
@@ -854,6 +856,10 @@ class Answerer:
             joined = self._span(best.passage, first.quote, helper_quote) if helper.passage == best.passage else None
             if joined is not None:  # one passage cites once: its quote runs on to the sentence naming the actor
                 first = Source(best.doc, best.version, best.ref, joined, best.passage, best.title)
+            elif (helper.doc, helper.version, norm_ref(helper.ref)) == (best.doc, best.version, norm_ref(best.ref)):
+                # too far apart in one unit to quote both (a unit is cited once): an actor that
+                # cannot be shown is not given
+                actors = [a for a in actors if a.iri != helper.actors[0].iri]
             else:
                 extra = [Source(helper.doc, helper.version, helper.ref, helper_quote, helper.passage, helper.title),
                          *extra]
