@@ -9,7 +9,7 @@ import pytest
 from kennis.corpus import ingest
 from kennis.errors import InvalidInputError, NotBuiltError
 from kennis.index import Searcher, build_index
-from kennis.index.build import unit_ref
+from kennis.corpus.references import unit_ref
 from kennis.models import SearchResult
 
 

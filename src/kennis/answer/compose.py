@@ -30,7 +30,7 @@ from kennis.answer.kinds import (
 from kennis.answer.linking import EntityLinker, LexEntry, Mention
 from kennis.index.search import is_keyword_query
 from kennis.corpus import Corpus, norm_ref, ref_within
-from kennis.corpus.references import LAW_KINDS
+from kennis.corpus.references import LAW_KINDS, cited_units, unit_ref
 from kennis.format import cite_ref, competence_sentence
 from kennis.text import Analyzer, fold, stopwords
 from kennis import ids
@@ -156,11 +156,6 @@ def _span(text: str, a: str, b: str, limit: int) -> str | None:
         return None
     start, end = min(i, j), max(i + len(a), j + len(b))
     return text[start:end] if end - start <= limit else None
-
-
-def _article(ref: str) -> str:
-    """The article a ref lies in (``artikel 17 lid 1`` → ``artikel 17``); other refs as they are."""
-    return norm_ref(ref).split(" lid ")[0]
 
 
 def _with_notes(p: Any) -> str:
@@ -840,11 +835,11 @@ class Answerer:
         hits = self._hit_sources(result.hits, question, mentions)
         extra: list[Source] = []
         law: Source | None = None
-        law_first = False
+        best_is_law = False
         if kind is QuestionKind.LEGAL_BASIS:
             extra = self._legal_sources(best.statement, result, selection)
-            law_first = self.corpus.manifest.documents[best.doc].kind in LAW_KINDS
-            if not law_first or (best.doc, _article(best.ref)) not in self._cited_articles(selection):
+            best_is_law = self.corpus.manifest.documents[best.doc].kind in LAW_KINDS
+            if not best_is_law or (best.doc, unit_ref(best.ref)) not in self._cited_articles(selection):
                 law = self._cited_law(question, selection)
         statement_sources = [
             Source(s.doc, s.version, s.ref, s.quote, s.passage, self._title(s.passage))
@@ -866,10 +861,10 @@ class Answerer:
         # the article follows the answering sentence (putting it first was tried: the search among
         # articles picks the right one less often than the sentence is right); the answer names it
         # as the basis only when the answering passage itself cites it
-        law_cited = law is not None and any(r.target_doc == law.doc and _article(r.target_ref or "") == _article(law.ref)
+        law_cited = law is not None and any(r.target_doc == law.doc and unit_ref(r.target_ref or "") == unit_ref(law.ref)
                                              for r in self.corpus.passage(best.passage).references)
         leading = [first] if law is None else [first, law]
-        if law is not None and law_first:
+        if law is not None and best_is_law:
             # an article that no text in force cites gives way to the best one that is cited
             leading, first = [law, first], law
         sources = self._merge_sources(leading,
@@ -1166,15 +1161,11 @@ class Answerer:
         return (sims - lo) / (hi - lo) if hi > lo else sims * 0.0
 
     def _cited_articles(self, selection: Selection) -> frozenset[tuple[str, str]]:
-        """The law articles (doc, ``artikel N``) that the other texts in ``selection`` cite."""
+        """The law units (doc, ``artikel N``) that the other texts in ``selection`` cite."""
         key = selection.version_ids
         found = self._cited_cache.get(key)
         if found is None:
-            docs = self.corpus.manifest.documents
-            found = frozenset(
-                (r.target_doc, _article(r.target_ref)) for p in self.corpus.passages(selection)
-                if p.doc in docs and docs[p.doc].kind not in LAW_KINDS
-                for r in p.references if r.target_doc and r.target_ref)
+            found = frozenset(cited_units(self.corpus.passages(selection), self.corpus.manifest.documents))
             self._cited_cache[key] = found
         return found
 
@@ -1186,7 +1177,7 @@ class Answerer:
         laws = self.search(question, _LAW_DEPTH, selection.date, kind=LAW_KINDS)
         q_terms = set(self.analyzer.terms(question))
         for h in laws.hits:
-            if (h.doc, _article(h.ref)) in cited:
+            if (h.doc, unit_ref(h.ref)) in cited:
                 return Source(h.doc, h.version, h.ref, self.best_sentences(h.text, q_terms, key="hit:" + h.id), h.id,
                               h.title)
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Iterable, Iterator, Mapping
 
 from kennis.corpus.inline import normalise_space
 from kennis.models import DocumentInfo, Passage, Reference
@@ -20,10 +21,9 @@ ORDINALS = {
     "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5,
     "zesde": 6, "zevende": 7, "achtste": 8, "negende": 9, "tiende": 10,
 }
-_ARTICLE = re.compile(
-    r"\b[Aa]rt(?:ikel(?:en)?|\.)\s+(?P<art>\d+[a-z]*(?::\d+[a-z]*)?)"
-    r"(?:,?\s*(?:lid\s+(?P<lid>\d+)|(?P<ord>" + "|".join(ORDINALS) + r")\s+lid))?"
-)
+#: A member after an article number: *lid 2*, *tweede lid*.
+_LID = r"(?:,?\s*(?:lid\s+(?P<lid>\d+)|(?P<ord>" + "|".join(ORDINALS) + r")\s+lid))?"
+_ARTICLE = re.compile(r"\b[Aa]rt(?:ikel(?:en)?|\.)\s+(?P<art>\d+[a-z]*(?::\d+[a-z]*)?)" + _LID)
 #: The rest of an enumeration after ``artikelen N``: more numbers joined by commas, *en*,
 #: *of*, ranges (``56-64``, ``226g t/m 226k``), with a member or a sub-item after a number.
 _MEMBER = (r"(?:,?\s*(?:lid\s+\d+|(?:" + "|".join(ORDINALS) + r")\s+lid))?"
@@ -31,8 +31,7 @@ _MEMBER = (r"(?:,?\s*(?:lid\s+\d+|(?:" + "|".join(ORDINALS) + r")\s+lid))?"
 _LIST_TAIL = re.compile(
     r"(?:" + _MEMBER + r"(?:\s*,\s*(?:en\s+|of\s+)?|\s+(?:en|of)\s+|\s*(?:-|–|t/m|tot en met)\s*)\d+[a-z]*(?::\d+[a-z]*)?)+"
 )
-_LIST_ITEM = re.compile(r"(?P<sep>-|–|t/m|tot en met)?\s*(?P<art>\d+[a-z]*(?::\d+[a-z]*)?)"
-                        r"(?:,?\s*(?:lid\s+(?P<lid>\d+)|(?P<ord>" + "|".join(ORDINALS) + r")\s+lid))?")
+_LIST_ITEM = re.compile(r"(?P<sep>-|–|t/m|tot en met)?\s*(?P<art>\d+[a-z]*(?::\d+[a-z]*)?)" + _LID)
 #: Longest range expanded into its articles (``56-64``); a longer one is read as its ends.
 _MAX_RANGE = 40
 _YEAR = re.compile(r"\s+(\d{4})$")
@@ -49,16 +48,45 @@ _OTHER_REGULATION = re.compile(
 )
 
 
+#: A member of an article (``artikel 16 lid 1``): it counts for the article.
+_MEMBER_REF = re.compile(r"^(artikel\s+\S+)\s+lid\s+\S+$", re.IGNORECASE)
+
+
+def unit_ref(ref: str) -> str:
+    """The citation unit a ref counts for: an article's members count for the article."""
+    m = _MEMBER_REF.match(ref.strip())
+    return m.group(1) if m else ref
+
+
+def cited_units(passages: Iterable[Passage], documents: Mapping[str, DocumentInfo]) -> dict[tuple[str, str], set[str]]:
+    """(law, unit) → the versions of the other texts (circulaires, the OM Aanwijzing) whose
+    passages cite it: the articles a legal-basis question looks for are among those."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for p in passages:
+        info = documents.get(p.doc)
+        if info is not None and info.kind in LAW_KINDS:
+            continue
+        for r in p.references:
+            if r.target_doc and r.target_ref:
+                out.setdefault((r.target_doc, unit_ref(r.target_ref)), set()).add(f"{p.doc}/{p.version}")
+    return out
+
+
+def _article_ref(m: re.Match[str]) -> str:
+    """``artikel N`` (with ``lid M`` when the match names a member) of an article match."""
+    lid = m.group("lid") or (str(ORDINALS[m.group("ord")]) if m.group("ord") else None)
+    return f"artikel {m.group('art')}" + (f" lid {lid}" if lid else "")
+
+
 def _listed(first: str, tail: str) -> list[str]:
     """The article refs the rest of an enumeration lists (``, 3, 4, en 56-64`` after ``1``)."""
     out: list[str] = []
     previous = first
     for m in _LIST_ITEM.finditer(tail):
         art = m.group("art")
-        lid = m.group("lid") or (str(ORDINALS[m.group("ord")]) if m.group("ord") else None)
         if m.group("sep") and previous.isdigit() and art.isdigit() and 0 < int(art) - int(previous) <= _MAX_RANGE:
             out += [f"artikel {n}" for n in range(int(previous) + 1, int(art))]
-        out.append(f"artikel {art}" + (f" lid {lid}" if lid else ""))
+        out.append(_article_ref(m))
         previous = art
     return out
 
@@ -89,45 +117,39 @@ class ReferenceResolver:
         names.sort(key=lambda n: -len(n.pattern.pattern))
         self._names = names
 
-    def _name_in(self, text: str) -> tuple[str | None, bool]:
-        """(document, found): found is True when a regulation is named, even one not held."""
-        best: tuple[int, str | None] | None = None
+    def _names_in(self, text: str) -> Iterator[tuple[re.Match[str], str | None]]:
+        """Each name of a regulation in ``text`` with its document (None when the year it
+        carries is another edition's, one the corpus does not hold)."""
         for n in self._names:
             for m in n.pattern.finditer(text):
                 year = m.group("year")
-                doc = n.doc if (year is None or n.year is None or year == n.year) else None
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), doc)
-                break
-        if best is None:
+                yield m, (n.doc if (year is None or n.year is None or year == n.year) else None)
+
+    def _name_in(self, text: str) -> tuple[str | None, bool]:
+        """(document, found) for the first name in ``text``: found is True when a regulation is
+        named, even one not held."""
+        found = min(self._names_in(text), key=lambda x: x[0].start(), default=None)
+        if found is None:
             # another regulation named, one the corpus does not hold
             return None, bool(_OTHER_REGULATION.search(text))
-        return best[1], True
+        return found[1], True
 
     def _name_before(self, text: str) -> tuple[str | None, bool]:
-        """(document, found) for a name that ends at most ``_WINDOW_BEFORE`` characters before
-        the end of ``text`` (*Wet op de inlichtingen- en veiligheidsdiensten 2002: artikelen …*),
-        however long the name."""
-        best: tuple[int, str | None] | None = None
-        for n in self._names:
-            for m in n.pattern.finditer(text):
-                if m.end() < len(text) - _WINDOW_BEFORE:
-                    continue
-                year = m.group("year")
-                doc = n.doc if (year is None or n.year is None or year == n.year) else None
-                if best is None or m.end() > best[0]:
-                    best = (m.end(), doc)
-        if best is None:
+        """(document, found) for the last name that ends at most ``_WINDOW_BEFORE`` characters
+        before the end of ``text`` (*Wet op de inlichtingen- en veiligheidsdiensten 2002: artikelen
+        …*), however long the name."""
+        found = max(((m, d) for m, d in self._names_in(text) if m.end() >= len(text) - _WINDOW_BEFORE),
+                    key=lambda x: x[0].end(), default=None)
+        if found is None:
             return None, bool(_OTHER_REGULATION.search(text[-_WINDOW_BEFORE:]))
-        return best[1], True
+        return found[1], True
 
     def find(self, text: str, own_doc: str) -> list[Reference]:
         """References made in plain text."""
         refs: list[Reference] = []
         own = self.documents.get(own_doc)
         for m in _ARTICLE.finditer(text):
-            lid = m.group("lid") or (str(ORDINALS[m.group("ord")]) if m.group("ord") else None)
-            targets = [f"artikel {m.group('art')}" + (f" lid {lid}" if lid else "")]
+            targets = [_article_ref(m)]
             end = m.end()
             tail = _LIST_TAIL.match(text, end) if m.group(0).lower().startswith("artikelen") else None
             if tail is not None:
@@ -153,8 +175,7 @@ class ReferenceResolver:
         m = _ARTICLE.search(ref.text)
         target_ref = ref.target_ref  # the XML readers know the unit from the Juriconnect id
         if m and target_ref is None:
-            lid = m.group("lid") or (str(ORDINALS[m.group("ord")]) if m.group("ord") else None)
-            target_ref = f"artikel {m.group('art')}" + (f" lid {lid}" if lid else "")
+            target_ref = _article_ref(m)
         return replace(ref, target_doc=target_doc, target_ref=target_ref)
 
     def annotate(self, passage: Passage) -> Passage:

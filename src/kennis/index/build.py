@@ -25,7 +25,6 @@ serves every date.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 
 from kennis.config import Settings
-from kennis.corpus.references import LAW_KINDS
+from kennis.corpus.references import cited_units, unit_ref
 from kennis.index.embed import Embedder, VectorCache, embedder_name, make_passage_embedder, prepare_query_encoder
 from kennis.index.names import name_groups
 from kennis.text import Abbreviations, Analyzer, fold, is_glossary, plain_short_words, vocabulary_of
@@ -52,15 +51,6 @@ INDEX_DIRNAME = "index"
 BM25_K1 = 1.2
 BM25_B = 0.75
 BM25_B_UNITS = 0.6
-
-_MEMBER = re.compile(r"^(artikel\s+\S+)\s+lid\s+\S+$", re.IGNORECASE)
-
-
-def unit_ref(ref: str) -> str:
-    """The citation unit a passage counts for: an article's members count for the article."""
-    m = _MEMBER.match(ref.strip())
-    return m.group(1) if m else ref
-
 
 def heading_text(path: Sequence[str]) -> str:
     return " › ".join(path)
@@ -244,16 +234,7 @@ def build_index(corpus: "Corpus", settings: Settings, out_dir: Path, progress: P
             "kind": info.kind if info else "", "doc_title": label, "glossary": is_glossary(p.text),
         })
         units.setdefault((p.doc, p.version, unit_ref(p.ref)), []).append(i)
-    # which versions of the other texts (circulaires, the OM Aanwijzing) cite each law unit:
-    # the articles a legal-basis question looks for are among those
-    cited_by: dict[tuple[str, str], set[str]] = {}
-    for p in passages:
-        info = documents.get(p.doc)
-        if info is not None and info.kind in LAW_KINDS:
-            continue
-        for ref in p.references:
-            if ref.target_doc and ref.target_ref:
-                cited_by.setdefault((ref.target_doc, unit_ref(ref.target_ref)), set()).add(f"{p.doc}/{p.version}")
+    cited_by = cited_units(passages, documents)
     unit_list: list[dict[str, Any]] = [{"doc": d, "version": v, "unit": u, "rows": r, "glossary": all(rows[i]["glossary"] for i in r),
                                         "cited_by": sorted(cited_by.get((d, u), ()))}
                  for (d, v, u), r in units.items()]
