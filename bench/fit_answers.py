@@ -40,7 +40,7 @@ from kennis.service import Kennis  # noqa: E402
 EVAL = REPO.parent / "shared" / "eval"
 #: The held-out family that no one has looked at yet (``bench/questions/HOLDOUT6.md``); the
 #: families before it became development sets once their misses were read.
-UNSEEN = ("holdout8",)
+UNSEEN = ("holdout8", "holdout9", "holdout10")
 DEFAULT_SETS = [EVAL / "dev.jsonl", EVAL / "dev2.jsonl", REPO / "bench" / "questions" / "heldout.jsonl"]
 
 

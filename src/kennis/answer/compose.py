@@ -422,8 +422,11 @@ class Answerer:
         # says the case is not in it ("dus niet in het rijksdomein", "buiten het rijksdomein")
         labels = [self._domain_label(d) for d in _DOMAINS]
         outside = self._outside_domains(text, mentions)
-        named = {(labels[1 - labels.index(m.label)] if m in outside else m.label)
-                 for m in mentions if m.label in labels}
+        # … or says the case is not on what the graph places in one domain (*die niet op de
+        # limitatieve lijst staat*: the decentraal domein; naming the list itself places nothing,
+        # as its procedures start in the decentraal domein)
+        named = {(labels[1 - labels.index(placed)] if m in outside else placed)
+                 for m in mentions if (placed := self._placed_in(m)) in labels and (m in outside or m.label in labels)}
         in_domain = domain or (next(iter(named)) if len(named) == 1 else "")
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
@@ -453,7 +456,11 @@ class Answerer:
         """The mentions of a domain that the question places its case outside of (*niet in het
         rijksdomein*, *buiten het rijksdomein*)."""
         labels = {self._domain_label(d) for d in _DOMAINS}
-        return [m for m in mentions if m.label in labels and _NOT_IN.search(fold(text[:m.start]))]
+        return [m for m in mentions if self._placed_in(m) in labels and _NOT_IN.search(fold(text[:m.start]))]
+
+    def _placed_in(self, m: Mention) -> str:
+        """The domain (its label) a mention names, or in which the graph places what it names."""
+        return m.label if m.label in {self._domain_label(d) for d in _DOMAINS} else self._domain_of.get(m.label, "")
 
     # --- answering sentences -------------------------------------------------------------------
 
@@ -566,7 +573,8 @@ class Answerer:
                     expectation.modifier in fold(f) for f in (label, *self._alt_labels.get(iri, ()))) else 0.0))
             elif expectation.noun:
                 weight *= 0.6  # not the kind of actor asked for
-            if expectation.actor and iri in asked and iri != expectation.about:
+            if expectation.actor and iri != expectation.about and (iri in asked or any(
+                    self.expecter.kind_match(iri, n) for n in expectation.counterparts)):
                 weight *= 0.25  # the actor a question names is rarely its answer
             on = self._on_word(sentence, iri) if prep == "van" else ""
             if on and (on == expectation.on or self.actions.said_by(on, asked_actions)):
@@ -610,10 +618,18 @@ class Answerer:
             found = self._concepts_cache[sentence] = {m.iri for m in self.linker.link(sentence) if m.kind != "actor"}
         return found
 
+    def _without_names(self, text: str) -> str:
+        """``text`` with the actors it names blanked out."""
+        for m in sorted(self.linker.link(text), key=lambda m: -m.start):
+            if m.kind == "actor":
+                text = text[:m.start] + " " * (m.end - m.start) + text[m.end:]
+        return text
+
     def _sentence_actions(self, sentence: str) -> set[str]:
         found = self._actions_cache.get(sentence)
         if found is None:
-            found = self._actions_cache[sentence] = self.actions.asked(sentence)
+            # the words of a name say no action (*het lokaal bevoegd **gezag** kan … voor te dragen*)
+            found = self._actions_cache[sentence] = self.actions.asked(self._without_names(sentence))
         return found
 
     def candidates(self, text: str, mentions: Sequence[Mention], expectation: Expectation,

@@ -14,7 +14,7 @@ verantwoordelijk*) expects that actor's competences, with X first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from kennis.answer.linking import LexEntry, Mention
@@ -48,6 +48,10 @@ _NAME_ASKED = re.compile(r"\bhoe\s+(?:heet|heette|heten|heetten|noemt men|noemde
 _IN_WHOSE_NAME = re.compile(r"\bin wiens naam\b|\bnamens wie\b")
 _ON_WHOM = re.compile(r"\bop (advies|verzoek|voorstel|aangeven) van wie\b|\bop wiens (advies|verzoek|voorstel|aangeven)\b")
 _SOMEONE = re.compile(r"\b(?:is|zijn|moet|moeten|kan|kunnen|mag|zal)\s+(?:er\s+)?(?:\w+\s+){0,2}iemand\b")
+#: The principal a question names by its kind (*namens **de minister***, *in opdracht van de
+#: minister*): who acts for it is asked, not it. (Other prepositions were tried: *bij de officier*
+#: may offer the answer as a choice, *van de minister-president* is no counterpart.)
+_COUNTERPART_NOUN = re.compile(r"\b(?:namens|in opdracht van|onder verantwoordelijkheid van)\s+(?:de|het)\s+(\w+)\b(?!-)")
 _ABOUT_TAIL = re.compile(r"^\s*(?:de|het|een)?\s*$")
 #: "Wie moet de HOvJ informeren?": after *wie* and a modal verb the actor named is the subject.
 _WHO_MODAL = re.compile(r"(?:^|[.?!:]\s*)wie\s+(?:moet|moeten|kan|kunnen|mag|mogen|zal|zullen|dient|dienen)\s+"
@@ -71,6 +75,9 @@ class Expectation:
     modifier: str = ""
     #: "op *advies* van wie …?": the answer is the one on whose advice (request, proposal) it is done
     on: str = ""
+    #: kinds of actor the question names as a counterpart without naming which one (*namens de
+    #: minister*, *door de officier*): an actor of that kind is not what is asked for
+    counterparts: frozenset[str] = frozenset()
 
 
 def head_nouns(form: str) -> set[str]:
@@ -157,6 +164,18 @@ class Expecter:
 
     def expect(self, question: str, mentions: Sequence[Mention], who: bool) -> Expectation:
         """What ``question`` expects; ``who`` when its form already asks who (*wie …*)."""
+        found = self._expect(question, mentions, who)
+        if not found.actor:
+            return found
+        text = fold_in_place(question)
+        spans = [(m.start, m.end) for m in mentions if m.kind == "actor"]
+        kinds = frozenset(
+            noun for m in _COUNTERPART_NOUN.finditer(text)
+            if (noun := self.is_kind_noun(m.group(1))) and m.span(1) != found.noun_span
+            and not any(a <= m.start(1) < b for a, b in spans))
+        return replace(found, counterparts=kinds) if kinds else found
+
+    def _expect(self, question: str, mentions: Sequence[Mention], who: bool) -> Expectation:
         text = fold_in_place(question)
         # "is er dan iemand verantwoordelijk …?", "moet er iemand van weten?": asks who, in yes-no form
         who = who or bool(_SOMEONE.search(text))
