@@ -292,6 +292,7 @@ class Answerer:
         self._our_ministers: dict[str, ActorRef | None] = {}
         self._actions_cache: dict[str, set[str]] = {}
         self._concepts_cache: dict[str, set[str]] = {}
+        self._mentions_cache: dict[str, list[Mention]] = {}
         self._advises_cache: dict[tuple[str, str], str] = {}
         self._cited_cache: dict[frozenset[str], frozenset[tuple[str, str]]] = {}
         self._corpus_idf_default = 1.0
@@ -303,6 +304,7 @@ class Answerer:
                 seen_in.setdefault(c.object, set()).add(c.domain)
                 seen_in.setdefault(c.domain, set()).add(c.domain)
         self._domain_of = {obj: next(iter(ds)) for obj, ds in seen_in.items() if len(ds) == 1}
+        self._domain_labels = frozenset(self._domain_label(d) for d in _DOMAINS)
         self._statement_by_iri = {c.iri: c for c in self.statements}
         self._vectors = vectors(self.statements) if (vectors and embed_query and self.statements) else None
         # what a statement says in its own fields weighs more than the wider words of its quotes
@@ -425,8 +427,8 @@ class Answerer:
         # … or says the case is not on what the graph places in one domain (*die niet op de
         # limitatieve lijst staat*: the decentraal domein; naming the list itself places nothing,
         # as its procedures start in the decentraal domein)
-        named = {(labels[1 - labels.index(placed)] if m in outside else placed)
-                 for m in mentions if (placed := self._placed_in(m)) in labels and (m in outside or m.label in labels)}
+        named = {labels[1 - labels.index(self._placed_in(m))] if m in outside else m.label
+                 for m in mentions if m in outside or m.label in labels}
         in_domain = domain or (next(iter(named)) if len(named) == 1 else "")
         # a definition is stated by the text itself, not by who does what
         candidates = self.candidates(text, mentions, expectation, result, selection,
@@ -455,12 +457,15 @@ class Answerer:
     def _outside_domains(self, text: str, mentions: Sequence[Mention]) -> list[Mention]:
         """The mentions of a domain that the question places its case outside of (*niet in het
         rijksdomein*, *buiten het rijksdomein*)."""
-        labels = {self._domain_label(d) for d in _DOMAINS}
-        return [m for m in mentions if self._placed_in(m) in labels and _NOT_IN.search(fold(text[:m.start]))]
+        return [m for m in mentions if self._placed_in(m) and _NOT_IN.search(fold(text[:m.start]))]
 
     def _placed_in(self, m: Mention) -> str:
-        """The domain (its label) a mention names, or in which the graph places what it names."""
-        return m.label if m.label in {self._domain_label(d) for d in _DOMAINS} else self._domain_of.get(m.label, "")
+        """The domain of the stelsel (its label) a mention names, or in which the graph places
+        what it names; "" for anything else."""
+        if m.label in self._domain_labels:
+            return m.label
+        placed = self._domain_of.get(m.label, "")
+        return placed if placed in self._domain_labels else ""
 
     # --- answering sentences -------------------------------------------------------------------
 
@@ -499,7 +504,7 @@ class Answerer:
         key = (sentence, doc)
         found = self._agents_cache.get(key)
         if found is None:
-            mentions = self.linker.link(sentence)
+            mentions = self._mentions(sentence)
             minister = self._our_minister(doc) if doc and "Onze Minister" in sentence else None
             if minister is not None:
                 spans = [(m.start, m.end) for m in mentions]
@@ -606,24 +611,31 @@ class Answerer:
         key = (sentence, iri)
         if key not in self._advises_cache:
             folded = fold_in_place(sentence)
-            found = [m for m in self.linker.link(sentence) if m.iri == iri]
+            found = [m for m in self._mentions(sentence) if m.iri == iri]
             words = {(x.group(1) if x else "") for x in (
                 _ON_ADVICE_OF.search(folded[max(0, m.start - 40): m.start]) for m in found)}
             self._advises_cache[key] = next(iter(words)) if len(words) == 1 else ""
         return self._advises_cache[key]
 
+    def _mentions(self, sentence: str) -> list[Mention]:
+        """What the linker finds in a sentence (each sentence is linked once)."""
+        found = self._mentions_cache.get(sentence)
+        if found is None:
+            found = self._mentions_cache[sentence] = self.linker.link(sentence)
+        return found
+
     def _sentence_concepts(self, sentence: str) -> set[str]:
         found = self._concepts_cache.get(sentence)
         if found is None:
-            found = self._concepts_cache[sentence] = {m.iri for m in self.linker.link(sentence) if m.kind != "actor"}
+            found = self._concepts_cache[sentence] = {m.iri for m in self._mentions(sentence) if m.kind != "actor"}
         return found
 
-    def _without_names(self, text: str) -> str:
-        """``text`` with the actors it names blanked out."""
-        for m in sorted(self.linker.link(text), key=lambda m: -m.start):
+    def _without_names(self, sentence: str) -> str:
+        """``sentence`` with the actors it names blanked out."""
+        for m in sorted(self._mentions(sentence), key=lambda m: -m.start):
             if m.kind == "actor":
-                text = text[:m.start] + " " * (m.end - m.start) + text[m.end:]
-        return text
+                sentence = sentence[:m.start] + " " * (m.end - m.start) + sentence[m.end:]
+        return sentence
 
     def _sentence_actions(self, sentence: str) -> set[str]:
         found = self._actions_cache.get(sentence)

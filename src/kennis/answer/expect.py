@@ -75,8 +75,8 @@ class Expectation:
     modifier: str = ""
     #: "op *advies* van wie …?": the answer is the one on whose advice (request, proposal) it is done
     on: str = ""
-    #: kinds of actor the question names as a counterpart without naming which one (*namens de
-    #: minister*, *door de officier*): an actor of that kind is not what is asked for
+    #: kinds of actor the question names as its principal without naming which one (*namens de
+    #: minister*, *in opdracht van de minister*): an actor of that kind is not what is asked for
     counterparts: frozenset[str] = frozenset()
 
 

@@ -133,7 +133,7 @@ class Searcher:
     """Loaded index plus the lazily loaded model. Thread-safe for searching."""
 
     def __init__(self, index_dir: Path, settings: Settings, *, select: Callable[[date | None], Selection],
-                 embedder: Embedder | None = None, documents: "Mapping[str, DocumentInfo] | None" = None) -> None:
+                 embedder: Embedder | None = None, documents: Mapping[str, DocumentInfo] | None = None) -> None:
         """``documents`` (the manifest's) let a query's own citations (*artikel 12 van de
         Politiewet*) point to the units they name."""
         from kennis.index.lexical import load_bm25
