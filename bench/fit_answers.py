@@ -38,9 +38,9 @@ from kennis.models import ActorRef  # noqa: E402
 from kennis.service import Kennis  # noqa: E402
 
 EVAL = REPO.parent / "shared" / "eval"
-#: The held-out family that no one has looked at yet (``bench/questions/HOLDOUT6.md``); the
-#: families before it became development sets once their misses were read.
-UNSEEN = ("holdout8", "holdout9", "holdout10")
+#: The held-out families whose misses no one has read (``bench/questions/HOLDOUT9.md`` to
+#: ``HOLDOUT12.md``); the families before them became development sets once their misses were read.
+UNSEEN = ("holdout9", "holdout10", "holdout11", "holdout12")
 DEFAULT_SETS = [EVAL / "dev.jsonl", EVAL / "dev2.jsonl", REPO / "bench" / "questions" / "heldout.jsonl"]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kennis.answer.agents import agents
+from kennis.answer.agents import ANSWER_ROLE, agents
 from kennis.answer.expect import Expectation, Expecter, head_nouns
 from kennis.answer.kinds import classify, is_situation
 from kennis.answer.linking import LexEntry, EntityLinker
@@ -349,3 +349,11 @@ def test_the_one_threatened_is_not_the_agent() -> None:
     found = agents(sentence, EntityLinker(_LEXICON).link(sentence))
     assert found[0].mention.iri == "urn:cbb"
     assert next(a for a in found if a.mention.iri == "urn:hovj").role <= 0.3
+
+
+def test_a_sentence_that_names_only_the_threatened_offers_no_agent() -> None:
+    # the threatened and the one joined to it by "of" are the case, not who acts
+    sentence = "Als de bedreigde HOvJ of CBB daar woont, wordt het gezag overgedragen."
+    found = agents(sentence, EntityLinker(_LEXICON).link(sentence))
+    assert {a.mention.iri for a in found} == {"urn:hovj", "urn:cbb"}
+    assert all(a.role < ANSWER_ROLE for a in found)

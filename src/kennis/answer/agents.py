@@ -53,8 +53,14 @@ _PREP = re.compile(r"\b(met|aan|door|bij|van|onder|voor|tot|namens|naar|over|in)
 #: The staff of an organisation as the subject (*De functionarissen werkzaam bij DB3 …*): it acts.
 _STAFF_OF = re.compile(r"^\W*(?:de\s+)?(?:\w+\s+)?(?:functionarissen|medewerkers|ambtenaren|leden|mensen)\s+"
                        r"(?:werkzaam\s+)?(?:bij|van)\s+" + _ART + r"$")
-#: The one threatened or protected (*de **bedreigde** burgemeester*) undergoes what is done.
+#: The least role an actor of a sentence needs to be offered as who acts in it (the answer).
+ANSWER_ROLE = 0.3
+#: The one threatened or protected (*de **bedreigde** burgemeester*) undergoes what is done: its
+#: role stays below :data:`ANSWER_ROLE`, so that a sentence naming only the threatened (*als de
+#: bedreigde burgemeester … woont, kan de hoofdofficier …* where the hoofdofficier is asked about)
+#: offers no agent rather than the case as its answer.
 _PATIENT = re.compile(r"\b(?:bedreigde|beveiligde|te beveiligen|te beschermen)\s+$")
+_PATIENT_ROLE = 0.2
 _CONJUNCT = re.compile(r"^\s*,?\s*(?:en|of|en/of)\s+" + _ART + r"$")
 _COUNTERPART = re.compile(r"\b(?:met|aan|tot|naar|jegens|namens|tegenover|richting|over|van|voor|bij)\s+" + _ART + r"$")
 
@@ -96,7 +102,7 @@ def agents(sentence: str, mentions: Sequence[Mention]) -> list[Agent]:
         if _RELATIVE.match(text[m.end: m.end + 40]):
             role = max(role, 0.85)  # "… met de X, die verantwoordelijk is voor …": X acts in the clause
         if _PATIENT.search(before):
-            role = min(role, 0.3)
+            role = min(role, _PATIENT_ROLE)
         prep = _PREP.search(before)
         previous = Agent(m, role, prep.group(1) if prep else "")
         out.append(previous)

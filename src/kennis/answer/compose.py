@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Callable, Collection, Iterable, Mapping, Protocol, Sequence
 
 from kennis.answer.actions import ActionMatcher
-from kennis.answer.agents import agents
+from kennis.answer.agents import ANSWER_ROLE, agents
 from kennis.answer.expect import Expectation, Expecter, fold_in_place
 from kennis.answer.kinds import (
     QuestionKind,
@@ -742,7 +742,7 @@ class Answerer:
                                                statement.actor if speaks and statement is not None
                                                else self._lead_in_agent(sents, i, doc), doc=doc,
                                                asked_actions=asked_actions)
-                lead = actors[0][1] if actors and actors[0][1] >= 0.3 else 0.0
+                lead = actors[0][1] if actors and actors[0][1] >= ANSWER_ROLE else 0.0
                 says_action = not asked_actions or bool(asked_actions & self._sentence_actions(sent))
                 features = (
                     self._overlap(q_terms, terms, q_weight),  # the question's words in the sentence
@@ -775,7 +775,7 @@ class Answerer:
                 )
                 score = sum(w * f for w, f in zip(CANDIDATE_WEIGHTS, features))
                 out.append(Candidate(sent, pid, doc, version, ref, title, score,
-                                     tuple(a for a, w in actors if w >= 0.3), statement, features))
+                                     tuple(a for a, w in actors if w >= ANSWER_ROLE), statement, features))
 
         top_score = result.hits[0].score if result.hits and result.hits[0].score > 0 else 1.0
         for rank, h in enumerate(result.hits[:8]):
